@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CscpConfig(AppConfig):
+    name = "cscp"
+    verbose_name = "Partnership"
+
+    def ready(self) -> None:
+        # Predicates and permissions are registered with `rules` on import; signal handlers record
+        # sign-ins in the audit log; the core's own home sections register like any app's.
+        from cscp import home, permissions, signals  # noqa: F401

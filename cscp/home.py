@@ -1,0 +1,29 @@
+"""The core's own sections of the home page and its navigation items."""
+
+from cscp import navigation
+from cscp.navigation import NavItem
+from cscp.permissions import can_read_partnership, has_any_membership, is_partnership_admin
+from cscp.sections import Section, home_sections
+from cscp.selectors import current_agency_memberships, current_group_memberships, unread_notifications
+
+
+def _my_roles(request):
+    return {
+        "group_memberships": list(current_group_memberships(request.user)),
+        "agency_memberships": list(current_agency_memberships(request.user)),
+    }
+
+
+def _my_notifications(request):
+    notifications = list(unread_notifications(request.user)[:5])
+    return {"notifications": notifications} if notifications else None
+
+
+home_sections.register(Section(key="cscp.notifications", title="Needs your attention",
+                               template="cscp/home/_notifications.html", context=_my_notifications, order=10))
+home_sections.register(Section(key="cscp.roles", title="Your groups and roles",
+                               template="cscp/home/_roles.html", context=_my_roles, order=90))
+
+navigation.register(NavItem("Home", "cscp:home", lambda user: True, order=0))
+navigation.register(NavItem("Groups", "cscp:group-list", lambda user: bool(can_read_partnership(user) or has_any_membership(user)), order=80))
+navigation.register(NavItem("Manage the partnership", "cscp:manage", is_partnership_admin, order=900))

@@ -1,0 +1,48 @@
+"""Sections that apps contribute to pages the core composes: the home dashboard and the Board pack.
+
+Each app registers its sections when it starts (in its AppConfig.ready), much as Django's admin collects
+each app's admin.py, so the core never imports an evidence app and a new app adds its section without
+touching the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    template: str
+    # Returns the section's context for this request, or None when it has nothing for this person.
+    context: Callable[..., dict[str, Any] | None]
+    order: int = 100
+
+
+class SectionRegistry:
+    def __init__(self) -> None:
+        self._sections: dict[str, Section] = {}
+
+    def register(self, section: Section) -> None:
+        self._sections[section.key] = section
+
+    def sections(self) -> list[Section]:
+        return sorted(self._sections.values(), key=lambda s: (s.order, s.key))
+
+    def render_context(self, **kwargs) -> list[dict[str, Any]]:
+        """The sections that have something to show, each with its template and context."""
+        shown = []
+        for section in self.sections():
+            context = section.context(**kwargs)
+            if context is not None:
+                shown.append({"section": section, "template": section.template, "context": context})
+        return shown
+
+
+# The home page: what needs each person's attention. Context callables take `request`.
+home_sections = SectionRegistry()
+# The Board pack: context callables take `meeting` (and `partnership`).
+board_pack_sections = SectionRegistry()

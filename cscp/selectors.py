@@ -1,0 +1,51 @@
+"""Reads for the partnership core, already scoped to what the person may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from cscp.models import Agency, AgencyMembership, Group, GroupMembership, Notification, Person, current_q
+from cscp.permissions import can_read_partnership, roles_of
+
+
+def groups_visible_to(user) -> QuerySet[Group]:
+    if can_read_partnership(user):
+        return Group.objects.all()
+    return Group.objects.filter(pk__in=roles_of(user).group_ids)
+
+
+def agencies_visible_to(user) -> QuerySet[Agency]:
+    if can_read_partnership(user):
+        return Agency.objects.all()
+    return Agency.objects.filter(pk__in=roles_of(user).agency_ids)
+
+
+def current_group_memberships(person: Person) -> QuerySet[GroupMembership]:
+    return (
+        GroupMembership.objects.filter(current_q(), person=person, group__is_active=True)
+        .select_related("group", "group__parent")
+        .order_by("group__name", "role")
+    )
+
+
+def current_agency_memberships(person: Person) -> QuerySet[AgencyMembership]:
+    return AgencyMembership.objects.filter(current_q(), person=person).select_related("agency").order_by("agency__name")
+
+
+def group_members(group: Group, *, include_past: bool = False) -> QuerySet[GroupMembership]:
+    memberships = group.memberships.select_related("person")
+    if not include_past:
+        memberships = memberships.filter(current_q())
+    return memberships.order_by("role", "person__first_name", "person__last_name")
+
+
+def groups_with_current_members() -> QuerySet[Group]:
+    """Every group with its members in force today: for the membership report, in a fixed number of queries."""
+    current = GroupMembership.objects.filter(current_q()).select_related("person").order_by("role", "person__first_name")
+    return Group.objects.filter(is_active=True).select_related("parent", "district").prefetch_related(
+        Prefetch("memberships", queryset=current, to_attr="current_memberships")
+    ).order_by("kind", "name")
+
+
+def unread_notifications(person: Person) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=person, read_at__isnull=True)

@@ -1,0 +1,78 @@
+"""The home page, the public pages every service has, notifications, and error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from cscp.models import Notification
+from cscp.notifications import notification_mark_read
+from cscp.sections import home_sections
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "cscp/home.html", {"sections": home_sections.render_context(request=request)})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "cscp/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "cscp/privacy.html")
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and docker-compose: the app is up and can reach its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    return render(request, "cscp/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    # Another person's notification is not this person's business: 404.
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("cscp:notifications")
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accessibility/", accessibility, name="accessibility"),
+    path("privacy/", privacy, name="privacy"),
+    path("healthz/", health, name="health"),
+    path("notifications/", notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", notification_open, name="notification-open"),
+]
