@@ -9,3 +9,6 @@ class CscpConfig(AppConfig):
         # Predicates and permissions are registered with `rules` on import; signal handlers record
         # sign-ins in the audit log; the core's own home sections register like any app's.
         from cscp import home, permissions, signals  # noqa: F401
+        from cscp.celery import ensure_broker_folders
+
+        ensure_broker_folders()

@@ -1,0 +1,89 @@
+"""Benchmarks for the partnership core, on a partnership much larger than any real one.
+
+Builds (once) a database of 2,000 people, 300 groups, 120 agencies and 12,000 memberships in `var/bench/` (or the
+database in DATABASE_URL), then times the pages admins use most and the membership report PDF, printing the median
+and 95th percentile of repeated requests and each page's query count. Not part of the test run: timings depend on
+the machine; query counts are pinned in the tests instead.
+
+    make bench            # or: .venv/bin/python bench/run.py --people 2000 --repeat 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cscp.settings")
+os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("REQUIRE_MFA", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
+Path(os.environ["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.data import build_partnership  # noqa: E402
+
+
+def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int, int]:
+    client.get(url)  # warm caches and templates
+    times = []
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times) * 1000, p95 * 1000, len(queries), response.status_code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    with transaction.atomic():
+        admin, sizes = build_partnership(people=args.people)
+    print("Data: " + ", ".join(f"{n:,} {what}" for what, n in sizes.items() if not what.startswith("_")))
+
+    client = Client()
+    client.force_login(admin)
+    group_id = sizes["_first_group_id"]
+    pages = [
+        ("home", "/"),
+        ("people, page 1", "/people/"),
+        ("people, search", "/people/?q=smith"),
+        ("people, page 40", "/people/?page=40"),
+        ("groups", "/groups/"),
+        ("group detail", f"/groups/{group_id}/"),
+        ("agencies", "/agencies/"),
+        ("audit log", "/audit-log/"),
+        ("membership report (HTML)", "/reports/membership/"),
+        ("membership report (PDF)", "/reports/membership.pdf"),
+    ]
+    print(f"{'page':<28}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'status':>8}")
+    for name, url in pages:
+        repeat = 3 if url.endswith(".pdf") else args.repeat
+        median, p95, queries, status = measure(client, url, repeat)
+        print(f"{name:<28}{median:>11.1f}{p95:>9.1f}{queries:>9}{status:>8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Reminders reach each person once, by email and in the product, and none is lost while the broker is down."""
+
+from unittest import mock
+
+from django.core import mail
+
+from cscp.models import Notification, OutboxEmail
+from cscp.notifications import notify, outbox_send
+
+
+def test_a_reminder_is_written_once_however_often_it_is_sent(partnership, django_capture_on_commit_callbacks):
+    chair = partnership["chair"]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify(recipient=chair, key="test.reminder.1:chair", subject="Your update is due", url="/")
+        second = notify(recipient=chair, key="test.reminder.1:chair", subject="Your update is due", url="/")
+    assert (first, second) == (True, False)
+    assert Notification.objects.filter(recipient=chair).count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [chair.email]
+    assert "Your update is due" in mail.outbox[0].body
+
+
+def test_the_email_links_straight_to_the_thing(partnership, settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://assurance.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipient=partnership["chair"], key="k", subject="Look", url="/groups/1/")
+    assert "https://assurance.example.org/groups/1/" in mail.outbox[0].body
+
+
+def test_an_email_written_while_the_broker_is_down_is_sent_by_the_next_scheduled_run(
+    partnership, django_capture_on_commit_callbacks
+):
+    with mock.patch("cscp.tasks.send_outbox.delay", side_effect=ConnectionError("broker down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert notify(recipient=partnership["chair"], key="k2", subject="Due soon")
+    assert mail.outbox == []
+    assert OutboxEmail.objects.get(key="k2").sent_at is None
+
+    assert outbox_send() == 1
+    assert outbox_send() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_stays_pending_with_its_reason(partnership):
+    OutboxEmail.objects.create(key="k3", to="x@example.org", subject="S", body="B")
+    with mock.patch("cscp.notifications.send_mail", side_effect=OSError("SMTP refused")):
+        assert outbox_send() == 0
+    message = OutboxEmail.objects.get(key="k3")
+    assert message.sent_at is None and message.attempts == 1 and "SMTP refused" in message.last_error
+    assert outbox_send() == 1
+
+
+def test_a_deactivated_person_gets_no_email_but_keeps_the_record(partnership, django_capture_on_commit_callbacks):
+    chair = partnership["chair"]
+    chair.is_active = False
+    chair.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipient=chair, key="k4", subject="S")
+    assert Notification.objects.filter(key="k4").exists()
+    assert mail.outbox == []
