@@ -59,10 +59,10 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djlint --reformat templates
 
-## assets: rebuild static/css from static/scss and copy govuk-frontend (needs node and npm; see docs/frontend.md)
+## assets: rebuild static/css from static/scss and copy govuk-frontend into static/govuk (needs node and npm; see docs/frontend.md)
 assets:
 	npm ci
-	npm run build:css
+	npm run build
 
 ## bench: run the benchmarks in bench/ (see bench/README.md)
 bench: $(VENV)/.installed-dev

@@ -20,6 +20,9 @@ from django.utils.http import urlsafe_base64_encode
 from cscp.audit import record_event
 from cscp.models import (
     Agency,
+    AuditEvent,
+    Notification,
+    OutboxEmail,
     AgencyMembership,
     BusinessPlan,
     District,
@@ -305,3 +308,26 @@ def membership_end(
         data={"end_date": end_date.isoformat()},
     )
     return membership
+
+
+# Retention, as the privacy notice promises.
+
+RETENTION_DAYS = 2 * 365
+
+
+@transaction.atomic
+def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Delete sign-in records (with their IP addresses), notifications and sent emails older than two years.
+
+    Workflow events stay: they are the record of who did what to the partnership's evidence."""
+    from axes.models import AccessAttempt, AccessLog
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=RETENTION_DAYS)
+    deleted = {
+        "sign-in events": AuditEvent.objects.filter(action__startswith="cscp.auth.", created_at__lt=cutoff).delete()[0],
+        "notifications": Notification.objects.filter(created_at__lt=cutoff).delete()[0],
+        "emails": OutboxEmail.objects.filter(sent_at__lt=cutoff).delete()[0],
+        "sign-in attempts": AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        + AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
+    }
+    return deleted

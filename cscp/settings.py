@@ -182,9 +182,10 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
-DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, g:ia"
+# Off: it would also put commas in ids and years ("2,026"). Templates use |intcomma where a number is a quantity.
+USE_THOUSAND_SEPARATOR = False
+# Our en-GB formats: dates in full ("27 November 2026"), see cscp/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["cscp.formats"]
 
 # Static files: govuk-frontend's compiled CSS, JS and assets, served by whitenoise.
 STATIC_URL = "/static/"
@@ -252,6 +253,8 @@ CELERY_BEAT_SCHEDULE = {
     # the broker or the worker was down.
     "send-outbox": {"task": "cscp.tasks.send_outbox", "schedule": 60.0},
     "clear-expired-sessions": {"task": "cscp.tasks.clear_expired_sessions", "schedule": crontab(minute=17)},
+    # What the privacy notice promises: sign-in records and notifications kept for two years.
+    "apply-retention": {"task": "cscp.tasks.apply_retention", "schedule": crontab(hour=2, minute=30)},
 }
 
 LOGGING = {

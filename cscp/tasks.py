@@ -4,6 +4,7 @@ from celery import shared_task
 from django.core.management import call_command
 
 from cscp.notifications import outbox_send
+from cscp.services import retention_apply
 
 
 @shared_task
@@ -14,3 +15,8 @@ def send_outbox() -> int:
 @shared_task
 def clear_expired_sessions() -> None:
     call_command("clearsessions")
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    return retention_apply()

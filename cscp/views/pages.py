@@ -64,8 +64,20 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+FALLBACK_500 = (
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sorry, there is a problem with the "
+    "service</title></head><body><main><h1>Sorry, there is a problem with the service</h1><p>Try again later. What "
+    "you entered has not been saved.</p></main></body></html>"
+)
+
+
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    # The styled page needs the database (the partnership's name, the navigation); when that is what failed, a
+    # plain page still tells the person what happened.
+    try:
+        return render(request, "errors/500.html", status=500)
+    except Exception:  # noqa: BLE001
+        return HttpResponse(FALLBACK_500, status=500)
 
 
 urlpatterns = [
