@@ -19,9 +19,7 @@ def build_partnership(*, people: int) -> tuple[Person, dict]:
         admin = Person.objects.create(username="bench-admin", email="bench-admin@example.org", password=password)
         GroupMembership.objects.create(person=admin, group=team, role="officer", start_date=datetime.date(2024, 4, 1))
         kinds = [Group.Kind.SUBGROUP, Group.Kind.ASG, Group.Kind.FORUM, Group.Kind.PROGRAMME]
-        Group.objects.bulk_create(
-            [Group(name=f"Bench group {i:03d}", kind=kinds[i % len(kinds)]) for i in range(300)]
-        )
+        Group.objects.bulk_create([Group(name=f"Bench group {i:03d}", kind=kinds[i % len(kinds)]) for i in range(300)])
         Agency.objects.bulk_create(
             [Agency(name=f"Bench agency {i:03d}", sector=Agency.Sector.choices[i % 8][0]) for i in range(120)]
         )
@@ -52,12 +50,18 @@ def build_partnership(*, people: int) -> tuple[Person, dict]:
             batch_size=2000,
         )
         AgencyMembership.objects.bulk_create(
-            [AgencyMembership(person_id=pid, agency_id=rng.choice(agency_ids), role="staff", start_date=start)
-             for pid in person_ids],
+            [
+                AgencyMembership(person_id=pid, agency_id=rng.choice(agency_ids), role="staff", start_date=start)
+                for pid in person_ids
+            ],
             batch_size=2000,
         )
         Meeting.objects.bulk_create(
-            [Meeting(group_id=gid, date=start + datetime.timedelta(days=60 * n)) for gid in group_ids for n in range(6)],
+            [
+                Meeting(group_id=gid, date=start + datetime.timedelta(days=60 * n))
+                for gid in group_ids
+                for n in range(6)
+            ],
             batch_size=2000,
         )
     sizes = {

@@ -2,7 +2,7 @@
 
 from cscp import navigation
 from cscp.navigation import NavItem
-from cscp.permissions import can_read_partnership, has_any_membership, is_partnership_admin
+from cscp.permissions import can_read_partnership, has_any_membership, is_partnership_admin, roles_of
 from cscp.sections import Section, home_sections
 from cscp.selectors import current_agency_memberships, current_group_memberships, unread_notifications
 
@@ -19,11 +19,41 @@ def _my_notifications(request):
     return {"notifications": notifications} if notifications else None
 
 
-home_sections.register(Section(key="cscp.notifications", title="Needs your attention",
-                               template="cscp/home/_notifications.html", context=_my_notifications, order=10))
-home_sections.register(Section(key="cscp.roles", title="Your groups and roles",
-                               template="cscp/home/_roles.html", context=_my_roles, order=90))
+home_sections.register(
+    Section(
+        key="cscp.notifications",
+        title="Needs your attention",
+        template="cscp/home/_notifications.html",
+        context=_my_notifications,
+        order=10,
+    )
+)
+home_sections.register(
+    Section(
+        key="cscp.roles", title="Your groups and roles", template="cscp/home/_roles.html", context=_my_roles, order=90
+    )
+)
 
 navigation.register(NavItem("Home", "cscp:home", lambda user: True, order=0))
-navigation.register(NavItem("Groups", "cscp:group-list", lambda user: bool(can_read_partnership(user) or has_any_membership(user)), order=80))
+navigation.register(
+    NavItem(
+        "Groups", "cscp:group-list", lambda user: bool(can_read_partnership(user) or has_any_membership(user)), order=80
+    )
+)
 navigation.register(NavItem("Manage the partnership", "cscp:manage", is_partnership_admin, order=900))
+navigation.register(
+    NavItem(
+        "Agencies",
+        "cscp:agency-list",
+        lambda user: bool(can_read_partnership(user) or roles_of(user).agency_ids),
+        order=85,
+    )
+)
+navigation.register(
+    NavItem(
+        "Business plan",
+        "cscp:plan-list",
+        lambda user: bool(can_read_partnership(user) or has_any_membership(user)),
+        order=90,
+    )
+)

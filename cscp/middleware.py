@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+
+# Set at sign-in for a person who has an authenticator app, so asking "must this session be verified?"
+# costs no query on later requests (see cscp.signals).
+MFA_DEVICE_SESSION_KEY = "cscp_has_mfa_device"
+
+
+def _with_next(url_name: str, request) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
+
+
+def _hours(seconds: int) -> str:
+    hours = seconds / 3600
+    if hours == int(hours):
+        return f"{int(hours)} hour{'s' if hours != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class SessionLifetimeMiddleware:
@@ -24,10 +41,18 @@ class SessionLifetimeMiddleware:
             if started is None:
                 request.session["signed_in_at"] = time.time()
             elif time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
-                logout(request)
-                messages.info(request, "Your session has ended after 8 hours. Sign in again to continue.")
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return self._end_session(request)
         return self.get_response(request)
+
+    def _end_session(self, request):
+        target = _with_next(settings.LOGIN_URL, request) if request.method == "GET" else reverse(settings.LOGIN_URL)
+        logout(request)
+        messages.info(
+            request,
+            f"You were signed out because you signed in more than {_hours(settings.SESSION_ABSOLUTE_SECONDS)} ago. "
+            "Sign in again to continue.",
+        )
+        return redirect(target)
 
 
 def mfa_required_for(user) -> bool:
@@ -37,13 +62,22 @@ def mfa_required_for(user) -> bool:
 
 
 class RequireMFAMiddleware:
-    """Partnership admins and the Independent Scrutineer must verify a one-time code when REQUIRE_MFA is on.
+    """Ask for a one-time code before anything else, from partnership admins and the Independent Scrutineer
+    when REQUIRE_MFA is on, and from anyone who has chosen to set up an authenticator app.
 
-    Until they have, every page but the MFA pages, sign-out and the public pages sends them to set up an
-    authenticator app (first time) or to enter a code.
+    Until they have given one, every page but the MFA pages, sign-out and the public pages sends them to set
+    up an authenticator app (first time) or to enter a code.
     """
 
-    EXEMPT_PREFIXES = ("/static/", "/media/", "/accounts/mfa/", "/accounts/sign-out/", "/accessibility/", "/privacy/")
+    EXEMPT_PREFIXES = (
+        "/static/",
+        "/media/",
+        "/accounts/mfa/",
+        "/accounts/sign-out/",
+        "/accessibility/",
+        "/privacy/",
+        "/healthz/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,11 +89,12 @@ class RequireMFAMiddleware:
             and user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
             and not user.is_verified()
-            and mfa_required_for(user)
         ):
-            from django_otp import devices_for_user
+            has_device = bool(request.session.get(MFA_DEVICE_SESSION_KEY))
+            if has_device or mfa_required_for(user):
+                if not has_device:
+                    from django_otp import user_has_device
 
-            has_device = any(True for _ in devices_for_user(user, confirmed=True))
-            target = "cscp:mfa-verify" if has_device else "cscp:mfa-setup"
-            return redirect(f"{reverse(target)}?next={request.path}")
+                    has_device = user_has_device(user, confirmed=True)
+                return redirect(_with_next("cscp:mfa-verify" if has_device else "cscp:mfa-setup", request))
         return self.get_response(request)

@@ -45,8 +45,13 @@ def notify(*, recipient: Person, key: str, subject: str, body: str = "", url: st
             partnership = Partnership.load()
             text = render_to_string(
                 "emails/notification.txt",
-                {"recipient": recipient, "subject": subject, "body": body, "link": absolute_url(url) if url else "",
-                 "partnership": partnership},
+                {
+                    "recipient": recipient,
+                    "subject": subject,
+                    "body": body,
+                    "link": absolute_url(url) if url else "",
+                    "partnership": partnership,
+                },
             )
             OutboxEmail.objects.create(key=key, to=recipient.email, subject=subject, body=text)
             transaction.on_commit(_queue_send)
@@ -77,7 +82,9 @@ def outbox_send(*, limit: int = 200) -> int:
     pending = list(OutboxEmail.objects.filter(sent_at__isnull=True).values_list("pk", flat=True)[:limit])
     for pk in pending:
         with transaction.atomic():
-            message = OutboxEmail.objects.select_for_update(skip_locked=True).filter(pk=pk, sent_at__isnull=True).first()
+            message = (
+                OutboxEmail.objects.select_for_update(skip_locked=True).filter(pk=pk, sent_at__isnull=True).first()
+            )
             if message is None:
                 continue
             message.attempts += 1

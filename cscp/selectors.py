@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Prefetch, QuerySet
 
 from cscp.models import Agency, AgencyMembership, Group, GroupMembership, Notification, Person, current_q
@@ -41,11 +43,31 @@ def group_members(group: Group, *, include_past: bool = False) -> QuerySet[Group
 
 def groups_with_current_members() -> QuerySet[Group]:
     """Every group with its members in force today: for the membership report, in a fixed number of queries."""
-    current = GroupMembership.objects.filter(current_q()).select_related("person").order_by("role", "person__first_name")
-    return Group.objects.filter(is_active=True).select_related("parent", "district").prefetch_related(
-        Prefetch("memberships", queryset=current, to_attr="current_memberships")
-    ).order_by("kind", "name")
+    current = (
+        GroupMembership.objects.filter(current_q()).select_related("person").order_by("role", "person__first_name")
+    )
+    return (
+        Group.objects.filter(is_active=True)
+        .select_related("parent", "district")
+        .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
+        .order_by("kind", "name")
+    )
 
 
 def unread_notifications(person: Person) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=person, read_at__isnull=True)
+
+
+def group_descendant_ids(group: Group) -> set[int]:
+    """Every group that reports to this one, directly or through others (one query for the whole tree)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Group.objects.values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    found: set[int] = set()
+    waiting = [group.pk]
+    while waiting:
+        for child in children[waiting.pop()]:
+            if child not in found:
+                found.add(child)
+                waiting.append(child)
+    return found

@@ -20,15 +20,15 @@ from django.utils.http import urlsafe_base64_encode
 from cscp.audit import record_event
 from cscp.models import (
     Agency,
-    AuditEvent,
-    Notification,
-    OutboxEmail,
     AgencyMembership,
+    AuditEvent,
     BusinessPlan,
     District,
     Group,
     GroupMembership,
     Meeting,
+    Notification,
+    OutboxEmail,
     Partnership,
     Person,
     Priority,
@@ -85,6 +85,20 @@ def agency_create(*, actor: Person, name: str, sector: str, request=None) -> Age
 
 def group_create(*, actor: Person, request=None, **values) -> Group:
     return record_create(model=Group, actor=actor, values=values, request=request)
+
+
+@transaction.atomic
+def group_update(*, actor: Person, group: Group, values: dict[str, Any], request=None) -> Group:
+    """Change a group. Its parent must not be itself or a group that reports to it: the tree is locked while we
+    check, so two admins cannot make a loop between them."""
+    from cscp.selectors import group_descendant_ids
+
+    parent = values.get("parent")
+    if parent is not None:
+        list(Group.objects.select_for_update().values_list("pk", flat=True))
+        if parent.pk == group.pk or parent.pk in group_descendant_ids(group):
+            raise ValidationError({"parent": "Choose a group that does not report to this one"})
+    return record_update(obj=group, actor=actor, values=values, request=request)
 
 
 def district_create(*, actor: Person, name: str, request=None) -> District:
@@ -148,7 +162,13 @@ def username_for(email: str) -> str:
 
 @transaction.atomic
 def person_invite(
-    *, actor: Person, email: str, first_name: str, last_name: str, job_title: str = "", username: str = "",
+    *,
+    actor: Person,
+    email: str,
+    first_name: str,
+    last_name: str,
+    job_title: str = "",
+    username: str = "",
     request=None,
 ) -> Person:
     """Create a person with no password and email them a link to set one."""
@@ -222,6 +242,17 @@ def person_password_set(*, person: Person, request=None) -> None:
     record_event("cscp.person.password_set", actor=person, obj=person, request=request)
 
 
+@transaction.atomic
+def person_mfa_enable(*, person: Person, device, request=None) -> None:
+    """Make a newly confirmed authenticator app the person's only one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=person).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event("cscp.person.mfa_enabled", actor=person, obj=person, request=request)
+
+
 # Memberships.
 
 SINGLE_HOLDER_ROLES = {GroupMembership.Role.CHAIR: "chair", GroupMembership.Role.VICE_CHAIR: "vice-chair"}
@@ -242,8 +273,14 @@ def _check_dates(start: datetime.date, end: datetime.date | None) -> None:
 
 @transaction.atomic
 def group_membership_create(
-    *, actor: Person, person: Person, group: Group, role: str, start_date: datetime.date,
-    end_date: datetime.date | None = None, request=None,
+    *,
+    actor: Person,
+    person: Person,
+    group: Group,
+    role: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    request=None,
 ) -> GroupMembership:
     _check_dates(start_date, end_date)
     if not person.is_active:
@@ -254,19 +291,22 @@ def group_membership_create(
         clash = _overlapping(group.memberships.filter(role=role), start_date, end_date).select_related("person").first()
         if clash is not None:
             raise ValidationError(
-                {"role": f"{group} already has a {SINGLE_HOLDER_ROLES[role]} for these dates ({clash.person}). "
-                         "End their membership first, or choose other dates."}
+                {
+                    "role": f"{group} already has a {SINGLE_HOLDER_ROLES[role]} for these dates ({clash.person}). "
+                    "End their membership first, or choose other dates."
+                }
             )
     same = _overlapping(group.memberships.filter(person=person, role=role), start_date, end_date)
     if same.exists():
         raise ValidationError({"person": f"{person} already has this role in {group} for these dates"})
-    membership = GroupMembership(
-        person=person, group=group, role=role, start_date=start_date, end_date=end_date
-    )
+    membership = GroupMembership(person=person, group=group, role=role, start_date=start_date, end_date=end_date)
     membership.full_clean()
     membership.save()
     record_event(
-        "cscp.group_membership.created", actor=actor, obj=membership, request=request,
+        "cscp.group_membership.created",
+        actor=actor,
+        obj=membership,
+        request=request,
         data={"person": person.pk, "group": group.pk, "role": role},
     )
     return membership
@@ -274,8 +314,14 @@ def group_membership_create(
 
 @transaction.atomic
 def agency_membership_create(
-    *, actor: Person, person: Person, agency: Agency, role: str, start_date: datetime.date,
-    end_date: datetime.date | None = None, request=None,
+    *,
+    actor: Person,
+    person: Person,
+    agency: Agency,
+    role: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    request=None,
 ) -> AgencyMembership:
     _check_dates(start_date, end_date)
     if not person.is_active:
@@ -287,7 +333,10 @@ def agency_membership_create(
     membership.full_clean()
     membership.save()
     record_event(
-        "cscp.agency_membership.created", actor=actor, obj=membership, request=request,
+        "cscp.agency_membership.created",
+        actor=actor,
+        obj=membership,
+        request=request,
         data={"person": person.pk, "agency": agency.pk, "role": role},
     )
     return membership
@@ -304,7 +353,10 @@ def membership_end(
     membership.full_clean()
     membership.save(update_fields=["end_date"])
     record_event(
-        f"cscp.{membership._meta.model_name}.ended", actor=actor, obj=membership, request=request,
+        f"cscp.{membership._meta.model_name}.ended",
+        actor=actor,
+        obj=membership,
+        request=request,
         data={"end_date": end_date.isoformat()},
     )
     return membership

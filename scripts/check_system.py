@@ -9,7 +9,7 @@ import shutil
 import sys
 
 problems = []
-if sys.version_info < (3, 11):
+if sys.version_info < (3, 11):  # noqa: UP036 - this script runs on the system Python, before .venv
     problems.append(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
 try:
     import ensurepip  # noqa: F401

@@ -1,3 +1,228 @@
-"""Placeholder: filled in by its owner."""
+"""Signing in and out, passwords, invitations and one-time codes.
 
-urlpatterns: list = []
+Django's own authentication views do the work (they handle tokens, safe `next` addresses and session
+rotation); these subclasses give them the product's forms, pages and audit events.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cscp.audit import record_event
+from cscp.forms.accounts import OneTimeCodeForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm
+from cscp.middleware import MFA_DEVICE_SESSION_KEY
+from cscp.services import person_mfa_enable, person_password_set
+
+# Signing in and out.
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/sign_in.html"
+    authentication_form = SignInForm
+
+
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signed_out.html")
+
+
+# Passwords.
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("cscp:password-change-done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        person_password_set(person=form.user, request=self.request)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    form_class = PasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("cscp:password-reset-done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("cscp:password-reset-complete")
+
+    def get_user(self, uidb64):
+        # Django checks the token, which does not change when a person is deactivated: refuse them here.
+        person = super().get_user(uidb64)
+        return person if person is not None and person.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        person_password_set(person=form.user, request=self.request)
+        # Proving they hold the email address and choosing a new password ends a lockout: the failed guesses
+        # were at a password that no longer works.
+        axes_reset(username=form.user.get_username())
+        return response
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """The link in an invitation: the same token as a reset, worded as a welcome."""
+
+    template_name = "registration/set_password.html"
+    reset_url_token = "choose-password"  # noqa: S105 - a word in the address, not a secret
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "button": "Set password"}
+
+    def form_valid(self, form):
+        super().form_valid(form)
+        messages.success(self.request, f"Your password is set. Sign in with your username, {form.user.get_username()}.")
+        return redirect("cscp:sign-in")
+
+
+# One-time codes (MFA).
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _qr_code_data_uri(text: str) -> str:
+    # A path-based SVG has no style attributes, so it is allowed by the Content-Security-Policy as a data: image.
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _grouped_secret(device: TOTPDevice) -> str:
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@transaction.atomic
+def _throttled_message(device: TOTPDevice) -> str | None:
+    allowed, _ = device.verify_is_allowed()
+    if allowed:
+        return None
+    return "You entered a wrong code too many times in a row. Wait a minute, then enter the code shown now"
+
+
+@login_required
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    next_url = _safe_next(request)
+    # Someone with an app already must prove they hold it before they may replace it.
+    if not person.is_verified() and user_has_device(person, confirmed=True):
+        return redirect(f"{reverse('cscp:mfa-verify')}?{urlencode({'next': next_url})}")
+    # Keep the same secret across reloads, so an app that has scanned the code keeps working.
+    device = TOTPDevice.objects.filter(user=person, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=False)
+    form = OneTimeCodeForm(request.POST or None, button="Continue")
+    if request.method == "POST" and form.is_valid():
+        throttled = _throttled_message(device)
+        if throttled:
+            form.add_error("code", throttled)
+        elif device.verify_token(form.cleaned_data["code"]):
+            person_mfa_enable(person=person, device=device, request=request)
+            otp_login(request, device)
+            request.session[MFA_DEVICE_SESSION_KEY] = True
+            messages.success(
+                request, "Your authenticator app is set up. You will be asked for a code when you sign in."
+            )
+            return redirect(next_url)
+        else:
+            form.add_error("code", "The code is not right. Enter the 6-digit code your authenticator app shows now")
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_code": _qr_code_data_uri(device.config_url),
+        "secret": _grouped_secret(device),
+        "replacing": user_has_device(person, confirmed=True),
+    }
+    return render(request, "registration/mfa_setup.html", context)
+
+
+@login_required
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    next_url = _safe_next(request)
+    devices = list(TOTPDevice.objects.filter(user=person, confirmed=True))
+    if not devices:
+        # Their app was removed since they signed in: stop asking for its codes.
+        request.session.pop(MFA_DEVICE_SESSION_KEY, None)
+    form = OneTimeCodeForm(request.POST or None, button="Continue")
+    if devices and request.method == "POST" and form.is_valid():
+        verified = None
+        with transaction.atomic():
+            for device in TOTPDevice.objects.select_for_update().filter(pk__in=[d.pk for d in devices]):
+                throttled = _throttled_message(device)
+                if throttled:
+                    form.add_error("code", throttled)
+                    break
+                if device.verify_token(form.cleaned_data["code"]):
+                    verified = device
+                    break
+        if verified is not None:
+            otp_login(request, verified)
+            record_event("cscp.auth.mfa_verified", actor=person, obj=person, request=request)
+            return redirect(next_url)
+        record_event("cscp.auth.mfa_failed", actor=person, obj=person, request=request)
+        if "code" not in form.errors:
+            form.add_error("code", "The code is not right. Enter the 6-digit code your authenticator app shows now")
+    return render(
+        request, "registration/mfa_verify.html", {"form": form, "next": next_url, "has_device": bool(devices)}
+    )
+
+
+urlpatterns = [
+    path("accounts/sign-in/", SignInView.as_view(), name="sign-in"),
+    path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("accounts/signed-out/", signed_out, name="signed-out"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
+        name="password-change-done",
+    ),
+    path("accounts/reset/", PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "accounts/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password-reset-done",
+    ),
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path(
+        "accounts/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
+        name="password-reset-complete",
+    ),
+    path("accounts/set-password/<uidb64>/<token>/", SetPasswordView.as_view(), name="set-password"),
+    path("accounts/mfa/setup/", mfa_setup, name="mfa-setup"),
+    path("accounts/mfa/verify/", mfa_verify, name="mfa-verify"),
+]

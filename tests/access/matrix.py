@@ -32,8 +32,9 @@ class Row:
         assert not missing and not extra, f"{self.url_name}: missing {sorted(missing)}, unknown {sorted(extra)}"
 
 
-def statuses(allowed: int = 200, *, to: tuple[str, ...] = (), others: int = 403, anonymous: int = SIGN_IN,
-             **overrides: int) -> dict[str, int]:
+def statuses(
+    allowed: int = 200, *, to: tuple[str, ...] = (), others: int = 403, anonymous: int = SIGN_IN, **overrides: int
+) -> dict[str, int]:
     """`statuses(to=("admin",))` → admin 200, every other persona 403, anonymous sent to sign in."""
     expect = {"anonymous": anonymous}
     for persona in PERSONAS:
@@ -44,7 +45,7 @@ def statuses(allowed: int = 200, *, to: tuple[str, ...] = (), others: int = 403,
 
 def everyone(status: int = 200, *, anonymous: int | None = None) -> dict[str, int]:
     """The same status for every persona; anonymous the same unless given."""
-    return {"anonymous": status if anonymous is None else anonymous, **{p: status for p in PERSONAS}}
+    return {"anonymous": status if anonymous is None else anonymous, **dict.fromkeys(PERSONAS, status)}
 
 
 ADMIN_ONLY = statuses(to=("admin",))

@@ -30,9 +30,11 @@ def test_the_email_links_straight_to_the_thing(partnership, settings, django_cap
 def test_an_email_written_while_the_broker_is_down_is_sent_by_the_next_scheduled_run(
     partnership, django_capture_on_commit_callbacks
 ):
-    with mock.patch("cscp.tasks.send_outbox.delay", side_effect=ConnectionError("broker down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert notify(recipient=partnership["chair"], key="k2", subject="Due soon")
+    with (
+        mock.patch("cscp.tasks.send_outbox.delay", side_effect=ConnectionError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert notify(recipient=partnership["chair"], key="k2", subject="Due soon")
     assert mail.outbox == []
     assert OutboxEmail.objects.get(key="k2").sent_at is None
 
