@@ -80,8 +80,19 @@ def partnership(db) -> Partnership:
     GroupMembershipFactory(person=other_chair, group=other_subgroup, role=G.CHAIR)
     other_s11lead = PersonFactory(username="others11lead")
     AgencyMembershipFactory(person=other_s11lead, agency=other_agency, role=A.SECTION_11_LEAD)
-    return Partnership(team, board, business, subgroup, other_subgroup, scrutiny, agency, other_agency, people,
-                       other_chair, other_s11lead)
+    return Partnership(
+        team,
+        board,
+        business,
+        subgroup,
+        other_subgroup,
+        scrutiny,
+        agency,
+        other_agency,
+        people,
+        other_chair,
+        other_s11lead,
+    )
 
 
 @pytest.fixture

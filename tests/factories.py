@@ -5,7 +5,18 @@ import datetime
 import factory
 from django.contrib.auth.hashers import make_password
 
-from cscp.models import Agency, AgencyMembership, BusinessPlan, District, Group, GroupMembership, Meeting, Person, Priority, Theme
+from cscp.models import (
+    Agency,
+    AgencyMembership,
+    BusinessPlan,
+    District,
+    Group,
+    GroupMembership,
+    Meeting,
+    Person,
+    Priority,
+    Theme,
+)
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = None

@@ -65,7 +65,7 @@ def page_not_found(request, exception=None):
 
 
 FALLBACK_500 = (
-    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sorry, there is a problem with the "
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sorry, there is a problem with the '
     "service</title></head><body><main><h1>Sorry, there is a problem with the service</h1><p>Try again later. What "
     "you entered has not been saved.</p></main></body></html>"
 )

@@ -46,9 +46,28 @@ def test_a_real_worker_sends_an_email_waiting_in_the_outbox(real_broker, tmp_pat
         "VAR_DIR": str(settings.VAR_DIR),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cscp", "worker", "--pool", "solo", "--queues", queue,
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cscp",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         send_outbox.apply_async(queue=queue)

@@ -37,8 +37,12 @@ def test_a_membership_that_has_ended_or_not_started_gives_no_role(db):
     group = Group.objects.create(name="Team", kind=Group.Kind.TEAM)
     today = timezone.localdate()
     ended = PersonFactory()
-    GroupMembershipFactory(person=ended, group=group, start_date=today - datetime.timedelta(days=30),
-                           end_date=today - datetime.timedelta(days=1))
+    GroupMembershipFactory(
+        person=ended,
+        group=group,
+        start_date=today - datetime.timedelta(days=30),
+        end_date=today - datetime.timedelta(days=1),
+    )
     future = PersonFactory()
     GroupMembershipFactory(person=future, group=group, start_date=today + datetime.timedelta(days=1))
     assert not is_partnership_admin(ended)
@@ -63,11 +67,13 @@ def test_a_revoked_role_stops_working_once_the_cache_is_dropped(partnership):
 def test_the_fetch_helper_hides_what_a_person_may_not_know_of_and_refuses_what_they_may_not_do(partnership):
     chair = partnership["chair"]
     with pytest.raises(Http404):
-        get_object_for_user(chair, "cscp.manage_partnership", Group, view_perm="cscp.view_group",
-                            pk=partnership.other_subgroup.pk)
+        get_object_for_user(
+            chair, "cscp.manage_partnership", Group, view_perm="cscp.view_group", pk=partnership.other_subgroup.pk
+        )
     with pytest.raises(PermissionDenied):
-        get_object_for_user(chair, "cscp.manage_partnership", Group, view_perm="cscp.view_group",
-                            pk=partnership.subgroup.pk)
+        get_object_for_user(
+            chair, "cscp.manage_partnership", Group, view_perm="cscp.view_group", pk=partnership.subgroup.pk
+        )
     with pytest.raises(Http404):
         get_object_for_user(chair, "cscp.view_group", Group, pk=999999)
     with pytest.raises(Http404):

@@ -20,6 +20,8 @@ def test_records_older_than_two_years_are_deleted_and_the_rest_kept(partnership)
     assert apply_retention.delay().get()["sign-in events"] == 1
     assert apply_retention.delay().get()["sign-in events"] == 0
 
-    assert list(AuditEvent.objects.filter(action="cscp.auth.signed_in").values_list("created_at", flat=True)) == [recent]
+    assert list(AuditEvent.objects.filter(action="cscp.auth.signed_in").values_list("created_at", flat=True)) == [
+        recent
+    ]
     assert AuditEvent.objects.filter(action="cscp.person.invited").exists()
     assert list(Notification.objects.values_list("subject", flat=True)) == ["New"]

@@ -17,8 +17,11 @@ def test_a_request_after_the_database_dropped_our_connection_succeeds(client):
     pid = connection.connection.info.backend_pid
     settings = connection.settings_dict
     killer = psycopg2.connect(
-        dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
     )
     killer.autocommit = True
     with killer.cursor() as cursor:

@@ -35,7 +35,9 @@ def test_the_deployment_checks_pass_with_production_settings():
 
 
 def test_the_deployment_checks_fail_with_debug_on():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides={**PRODUCTION_ENV, "DEBUG": "true"})
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides={**PRODUCTION_ENV, "DEBUG": "true"}
+    )
     assert result.returncode != 0
     assert "DEBUG" in result.stdout + result.stderr
 
