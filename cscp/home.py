@@ -57,3 +57,11 @@ navigation.register(
         order=90,
     )
 )
+navigation.register(
+    NavItem(
+        "Membership report",
+        "cscp:membership-report",
+        lambda user: user.has_perm("cscp.view_membership_report"),
+        order=95,
+    )
+)

@@ -1,0 +1,214 @@
+"""PDFs: the URL fetcher that only serves the product's own files, and the membership report.
+
+Each WeasyPrint render takes about half a second, so the renders here are few and each checks several things.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone
+
+from cscp.models import Group, GroupMembership, Partnership
+from cscp.pdf import ProductFileFetcher, RefusedURL, render_pdf
+from cscp.reports import membership_report_context
+from tests.factories import GroupFactory, GroupMembershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = "http://testserver/"
+
+
+def pdf_text(pdf: bytes) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.pdf"
+        path.write_bytes(pdf)
+        result = subprocess.run(["/usr/bin/pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to reach the network is recorded and refused."""
+    attempts: list = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("tests may not use the network")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
+    return attempts
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    return tmp_path
+
+
+# The fetcher.
+
+
+def test_the_fetcher_serves_the_print_stylesheet_from_static_files(no_network):
+    response = ProductFileFetcher(BASE).fetch(BASE + "static/css/print.css")
+    assert response.content_type == "text/css"
+    assert b"@page" in response.read()
+    assert no_network == []
+
+
+def test_the_fetcher_serves_media_files_through_storage(media, no_network):
+    default_storage.save("logos/partnership.svg", ContentFile(b"<svg xmlns='http://www.w3.org/2000/svg'/>"))
+    response = ProductFileFetcher(BASE).fetch(BASE + "media/logos/partnership.svg")
+    assert response.content_type == "image/svg+xml"
+    assert response.read().startswith(b"<svg")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/tracker.png",
+        "https://example.com/static/css/print.css",  # a static path, but on someone else's server
+        BASE + "people/",  # one of our pages, not a file
+        BASE + "static/../cscp/settings.py",
+        BASE + "static/%2e%2e/%2e%2e/etc/passwd",
+        BASE + "media/../../etc/passwd",
+        BASE + "static/no/such/file.css",
+        "file:///etc/passwd",
+        "ftp://example.com/file",
+    ],
+)
+def test_the_fetcher_refuses_anything_else(url, media, no_network):
+    with pytest.raises((RefusedURL, OSError)):
+        ProductFileFetcher(BASE).fetch(url)
+    assert no_network == []
+
+
+def test_the_fetcher_decodes_inline_data_without_reaching_out(no_network):
+    response = ProductFileFetcher(BASE).fetch("data:text/plain;base64,aGVsbG8=")
+    assert response.read() == b"hello"
+
+
+def test_an_outside_image_is_not_fetched_and_the_pdf_is_still_made(no_network, caplog, settings, tmp_path):
+    template = tmp_path / "outside.html"
+    template.write_text(
+        '{% load static %}<html><head><link rel="stylesheet" href="{% static "css/print.css" %}"></head>'
+        '<body><h1>Outside image</h1><img src="http://example.com/tracker.png" alt="tracker">'
+        '<img src="https://example.com/static/x.png" alt="lookalike"></body></html>'
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+    pdf = render_pdf("outside.html", {})
+
+    assert pdf.startswith(b"%PDF")
+    assert "Outside image" in pdf_text(pdf)
+    assert no_network == []
+    assert "example.com/tracker.png" in caplog.text
+    # The stylesheet was used: the footer's page numbers come from it.
+    assert "Page 1 of 1" in pdf_text(pdf)
+
+
+# The membership report.
+
+
+def test_the_membership_report_pdf_lists_groups_and_members_with_page_numbers(client_for, partnership):
+    response = client_for("board").get(reverse("cscp:membership-report-pdf"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == f'attachment; filename="membership-report-{today:%Y-%m-%d}.pdf"'
+    text = pdf_text(response.content)
+    for group in ("Learning and Improvement Subgroup", "Case Review Group", "Partnership Board"):
+        assert group in text
+    assert partnership["chair"].get_full_name() in text
+    assert partnership.other_chair.get_full_name() in text
+    assert "Page 1 of" in text
+    assert "Membership of the partnership's groups" in text
+    assert f"{today.day} {today:%B %Y}" in text  # the running header's date
+    assert "Download as PDF" not in text  # no buttons on paper
+    assert "Contents" not in text  # short reports have none
+
+
+def test_a_long_report_has_a_contents_list_and_repeats_table_headers(partnership):
+    big = GroupFactory(name="Practitioner Forum West", kind=Group.Kind.FORUM)
+    for n in range(45):
+        GroupMembershipFactory(
+            group=big, person=PersonFactory(username=f"forum{n}", first_name="Forum", last_name=f"Member {n:02}")
+        )
+    for n in range(6):
+        group = GroupFactory(name=f"Area Safeguarding Group {n:02}", kind=Group.Kind.ASG)
+        GroupMembershipFactory(group=group, person=PersonFactory(username=f"asg{n}"), role=GroupMembership.Role.CHAIR)
+
+    text = pdf_text(render_pdf("cscp/reports/membership_report_pdf.html", membership_report_context()))
+
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) > 3
+    assert "Contents" in pages[0]
+    # Each contents entry carries the page its section starts on.
+    assert re.search(r"Practitioner Forum West[ .]+\d+", pages[0])
+    assert re.search(r"Page \d+ of (\d+)", text)
+    # The members table runs over a page break and its header row is repeated.
+    forum_pages = [p for p in pages if "Forum Member" in p]
+    assert len(forum_pages) >= 2
+    assert all("Member since" in p for p in forum_pages)
+
+
+def test_a_landscape_report_is_laid_out_on_landscape_a4(settings, tmp_path):
+    import weasyprint
+
+    template = tmp_path / "wide.html"
+    template.write_text(
+        '{% extends "pdf/base.html" %}{% block orientation %}landscape{% endblock %}'
+        "{% block content %}<p>Wide</p>{% endblock %}"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    from django.template.loader import render_to_string
+
+    from cscp.pdf import ProductFileFetcher as Fetcher
+
+    html = render_to_string("wide.html", {"report_title": "Wide", "report_date": timezone.localdate()})
+    page = weasyprint.HTML(string=html, base_url=BASE, url_fetcher=Fetcher(BASE)).render().pages[0]
+    assert page.width > page.height
+
+
+def test_the_report_page_and_pdf_are_for_admins_and_board_members(client_for, partnership):
+    for persona in ("chair", "business", "scrutineer", "outsider"):
+        client = client_for(persona)
+        assert client.get(reverse("cscp:membership-report")).status_code == 403, persona
+        assert client.get(reverse("cscp:membership-report-pdf")).status_code == 403, persona
+    assert client_for(None).get(reverse("cscp:membership-report-pdf")).status_code == 302
+
+
+def test_the_report_page_shows_the_same_body_with_a_download_link(client_for, partnership):
+    response = client_for("admin").get(reverse("cscp:membership-report"))
+    assert response.status_code == 200
+    page = re.sub(r"\s+", " ", response.content.decode())
+    assert "Membership of the partnership's groups" in page or "Membership of the partnership&#x27;s groups" in page
+    assert reverse("cscp:membership-report-pdf") in page
+    assert re.search(r"Case Review Group.*?" + re.escape(partnership.other_chair.get_full_name()) + r".*?Chair", page)
+    assert "6 active groups had 7 current memberships, held by 7 people" in page
+    assert "Subgroup, reports to Business Group" in page
+
+
+@pytest.mark.parametrize("groups", [5, 30])
+def test_the_report_context_costs_the_same_queries_however_many_groups(partnership, django_assert_num_queries, groups):
+    for n in range(groups):
+        group = GroupFactory(name=f"Group {n:02}", parent=partnership.business)
+        for role in (GroupMembership.Role.CHAIR, GroupMembership.Role.MEMBER, GroupMembership.Role.MEMBER):
+            GroupMembershipFactory(group=group, role=role)
+    Partnership.load()  # the settings row exists in every running partnership
+    with django_assert_num_queries(3):
+        context = membership_report_context()
+    assert context["group_count"] == groups + 6
