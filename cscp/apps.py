@@ -9,6 +9,9 @@ class CscpConfig(AppConfig):
         # Predicates and permissions are registered with `rules` on import; signal handlers record
         # sign-ins in the audit log; the core's own home sections register like any app's.
         from cscp import home, permissions, signals  # noqa: F401
+        from cscp.actions import registry as actions_registry  # noqa: F401
+        from cscp.boardpack import registry as boardpack_registry  # noqa: F401
         from cscp.celery import ensure_broker_folders
+        from cscp.impact import registry as impact_registry  # noqa: F401
 
         ensure_broker_folders()

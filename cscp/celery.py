@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cscp.settings")
 app = Celery("cscp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The core's own parts keep their tasks beside them.
+app.autodiscover_tasks(["cscp.actions", "cscp.impact", "cscp.boardpack", "cscp.reminders"])
 
 
 def ensure_broker_folders() -> None:

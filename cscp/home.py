@@ -1,5 +1,7 @@
 """The core's own sections of the home page and its navigation items."""
 
+import rules
+
 from cscp import navigation
 from cscp.navigation import NavItem
 from cscp.permissions import can_read_partnership, has_any_membership, is_partnership_admin, roles_of
@@ -61,7 +63,7 @@ navigation.register(
     NavItem(
         "Membership report",
         "cscp:membership-report",
-        lambda user: user.has_perm("cscp.view_membership_report"),
+        lambda user: rules.has_perm("cscp.view_membership_report", user),
         order=95,
     )
 )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "cscp",
+    "scorecards",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,13 @@ CELERY_BEAT_SCHEDULE = {
     # the broker or the worker was down.
     "send-outbox": {"task": "cscp.tasks.send_outbox", "schedule": 60.0},
     "clear-expired-sessions": {"task": "cscp.tasks.clear_expired_sessions", "schedule": crontab(minute=17)},
+    # Reminders for actions, impact updates and escalations; each reaches a person once (a unique key).
+    "send-reminders": {"task": "cscp.reminders.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Board packs are generated before each Board meeting (once per meeting).
+    "generate-board-packs": {
+        "task": "cscp.boardpack.tasks.generate_due_board_packs",
+        "schedule": crontab(hour=6, minute=0),
+    },
     # What the privacy notice promises: sign-in records and notifications kept for two years.
     "apply-retention": {"task": "cscp.tasks.apply_retention", "schedule": crontab(hour=2, minute=30)},
 }

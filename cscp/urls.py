@@ -5,12 +5,24 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from cscp.actions import views as actions
+from cscp.boardpack import views as boardpack
+from cscp.impact import views as impact
 from cscp.views import accounts, pages, people, structure
 
-core_patterns = pages.urlpatterns + accounts.urlpatterns + people.urlpatterns + structure.urlpatterns
+core_patterns = (
+    pages.urlpatterns
+    + accounts.urlpatterns
+    + people.urlpatterns
+    + structure.urlpatterns
+    + actions.urlpatterns
+    + impact.urlpatterns
+    + boardpack.urlpatterns
+)
 
 urlpatterns = [
     path("", include((core_patterns, "cscp"))),
+    path("scorecards/", include("scorecards.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,0 +1,1 @@
+"""Background and scheduled work (filled in by its owner)."""

@@ -1,0 +1,1 @@
+"""Scheduled reminders (filled in by its owner)."""

@@ -1,0 +1,1 @@
+"""The scorecards app's models (filled in by its owner)."""

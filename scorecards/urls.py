@@ -1,0 +1,4 @@
+"""Placeholder: filled in by its owner."""
+
+app_name = "scorecards"
+urlpatterns: list = []
