@@ -46,3 +46,8 @@ class SectionRegistry:
 home_sections = SectionRegistry()
 # The Board pack: context callables take `meeting` (and `partnership`).
 board_pack_sections = SectionRegistry()
+
+
+# Each app's demo data: callables taking `stdout=`, run by `seed_demo` after the core's demo partnership. Each must
+# be idempotent (a second run changes nothing) and run in its own transaction.
+demo_loaders: list = []

@@ -22,7 +22,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DEMO", "SECURE_COOKIES", "SECURE_HSTS_SECONDS"}}
+    # Only what a deployment would have: not the test run's own switches (the browser tests allow async-unsafe calls).
+    dropped = {"DEBUG", "DEMO", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -41,6 +41,7 @@ from cscp.models import (
     Priority,
     Theme,
 )
+from cscp.sections import demo_loaders
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "demo"
 # Published in docs/demo.md on purpose: it opens only the demo personas, on a site with DEMO on.
@@ -452,7 +453,13 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"DEMO_PASSWORD is too weak: {' '.join(exc.messages)}") from exc
 
-        loader = Loader(Path(data), password)
+        self._load_core(Path(data), password)
+        # Then each app's own demo data (scorecards' indicators and values...), registered when the app starts.
+        for app_loader in demo_loaders:
+            app_loader(stdout=self.stdout)
+
+    def _load_core(self, data: Path, password: str) -> None:
+        loader = Loader(data, password)
         with transaction.atomic():
             loader.load()
             created, updated = _describe(loader.created), _describe(loader.updated)
