@@ -51,7 +51,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/djlint --check templates
 	$(VENV)/bin/djlint --lint templates
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -c pyproject.toml -r cscp
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
 
 ## format: apply ruff's and djLint's formatting
 format: $(VENV)/.installed-dev
