@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cscp.forms.fields import GovDateField
 from cscp.models import Agency, AgencyMembership, AuditEvent, Group, GroupMembership, Person, current_q
 
 
@@ -30,32 +31,8 @@ def add_service_errors(form: forms.Form, error: ValidationError, field_map: dict
         form.add_error(name if name in form.fields else None, messages)
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "", **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date, for example 27 3 2026",
-        },
-        **kwargs,
-    )
-
-
 class GovukForm(forms.Form):
-    """Marks inputs in error for widgets crispy-forms-gds does not style (date inputs)."""
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        names = [field] if field else []
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            names = list(error.error_dict)
-        for name in names:
-            widget = self.fields[name].widget if name in self.fields else None
-            if isinstance(widget, forms.DateInput) and "govuk-input--error" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = widget.attrs.get("class", "") + " govuk-input--error"
+    """A form the page wraps in its own <form> tag, laid out by crispy-forms-gds."""
 
     def make_helper(self, *fields) -> FormHelper:
         helper = FormHelper(self)
@@ -125,8 +102,18 @@ class MembershipForm(GovukForm):
     """The role and dates of a membership; subclasses add the person, group or agency being chosen."""
 
     role_choices: list[tuple[str, str]] = []
-    start_date = date_field("Start date", initial=timezone.localdate)
-    end_date = date_field("End date", required=False, help_text="Leave empty if the membership has no planned end")
+    start_date = GovDateField(
+        label="Start date",
+        initial=timezone.localdate,
+        help_text="For example, 27 3 2026",
+        required_message="Enter the start date",
+    )
+    end_date = GovDateField(
+        label="End date (optional)",
+        required=False,
+        help_text="Leave empty if the membership has no planned end. For example, 31 3 2027",
+        incomplete_message="Enter the end date in full, for example 31 3 2027, or leave it empty",
+    )
     chooser: str = ""
 
     def __init__(self, *args, **kwargs):
@@ -143,8 +130,8 @@ class MembershipForm(GovukForm):
         self.helper = self.make_helper(
             Field.select(self.chooser),
             Field.radios("role", legend_size=Size.SMALL, small=True),
-            Field.text("start_date"),
-            Field.text("end_date"),
+            Field("start_date"),
+            Field("end_date"),
         )
 
     def clean(self):
@@ -208,18 +195,19 @@ class AgencyMemberForm(MembershipForm):
 
 
 class MembershipEndForm(GovukForm):
-    end_date = date_field(
-        "End date",
+    end_date = GovDateField(
+        label="End date",
         initial=timezone.localdate,
-        help_text="The last day of the membership. An earlier date corrects the record.",
+        help_text="The last day of the membership. An earlier date corrects the record. For example, 31 3 2026",
+        required_message="Enter the end date",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = self.make_helper(Field.text("end_date"))
+        self.helper = self.make_helper(Field("end_date"))
 
 
-# Filters: GET forms, so they are never bound to an error page; bad values are simply not applied.
+# Filters: GET forms, so the list always shows; a bad value is explained beside its field and not applied.
 
 
 class PersonFilterForm(forms.Form):
@@ -272,21 +260,23 @@ class PersonFilterForm(forms.Form):
 class AuditLogFilterForm(forms.Form):
     action = forms.ChoiceField(label="Action", required=False)
     who = forms.CharField(label="Who", required=False, max_length=150, help_text="Name or sign-in name")
-    date_from = forms.DateField(
+    date_from = GovDateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="For example, 1 3 2026",
+        incomplete_message="Enter the from date in full, for example 1 3 2026, or leave it empty",
     )
-    date_to = forms.DateField(
+    date_to = GovDateField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="For example, 31 3 2026",
+        incomplete_message="Enter the to date in full, for example 31 3 2026, or leave it empty",
     )
 
     def __init__(self, *args, action_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "Any action"), *action_choices]
-        for name in ("action", "who", "date_from", "date_to"):
+        for name in ("action", "who"):
             widget = self.fields[name].widget
             widget.attrs["class"] = "govuk-select" if isinstance(widget, forms.Select) else "govuk-input"
 

@@ -8,42 +8,16 @@ before and after to write the audit trail; so a form edits a copy of the record,
 from __future__ import annotations
 
 import copy
-import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.formats import date_format
 
+from cscp.forms.fields import GovDateField
 from cscp.models import Agency, BusinessPlan, District, Group, Meeting, Partnership, Priority, Theme
 from cscp.selectors import group_descendant_ids
-
-
-class GovDateField(DateInputField):
-    """The GOV.UK date input (day, month, year), with messages that say what to do."""
-
-    def __init__(self, *, required_message: str, **kwargs):
-        super().__init__(**kwargs)
-        self.error_messages["required"] = required_message
-        self.error_messages["incomplete"] = required_message
-        day, month, year = self.fields
-        day.validators = [RegexValidator(r"^[0-9]+$", "Enter the day as a number, for example 27")]
-        month.validators = [RegexValidator(r"^[0-9]+$", "Enter the month as a number, for example 3")]
-        year.validators = [RegexValidator(r"^[0-9]+$", "Enter the year as a number, for example 2026")]
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        if len(year) != 4:
-            raise ValidationError("Enter the year as 4 numbers, for example 2026")
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except (ValueError, OverflowError) as exc:
-            raise ValidationError("Enter a real date, for example 27 3 2026") from exc
 
 
 class RecordForm(forms.ModelForm):

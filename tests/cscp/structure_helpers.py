@@ -44,3 +44,14 @@ def date_fields(name: str, day: datetime.date | None = None, *, text: tuple[str,
 
 def last_event(action: str) -> AuditEvent | None:
     return AuditEvent.objects.filter(action=action).order_by("-pk").first()
+
+
+def date_shown(page: str, name: str) -> tuple[str, str, str]:
+    """What the day, month and year boxes of a GOV.UK date input show (empty strings for empty boxes)."""
+    shown = []
+    for part in range(3):
+        tag = re.search(rf'<input[^>]*name="{name}_{part}"[^>]*>', page)
+        assert tag, f"no box {name}_{part} on the page"
+        value = re.search(r'value="([^"]*)"', tag.group(0))
+        shown.append(html.unescape(value.group(1)) if value else "")
+    return tuple(shown)

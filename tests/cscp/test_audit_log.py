@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cscp.models import AuditEvent
+from tests.cscp.structure_helpers import date_fields, date_shown, error_beside
 
 pytestmark = pytest.mark.django_db
 
@@ -109,17 +110,47 @@ def test_the_date_filters_keep_events_between_two_days(client_for, partnership):
     event("cscp.day.ten", when=at(10))
     event("cscp.day.twenty", when=at(20))
 
-    response = client_for("admin").get(reverse("cscp:audit-log"), {"date_from": "2026-03-05", "date_to": "2026-03-10"})
+    response = client_for("admin").get(
+        reverse("cscp:audit-log"),
+        {**date_fields("date_from", datetime.date(2026, 3, 5)), **date_fields("date_to", datetime.date(2026, 3, 10))},
+    )
 
     assert shown(response) == ["cscp.day.ten"]
+    page = response.content.decode()
+    assert date_shown(page, "date_from") == ("5", "3", "2026") and date_shown(page, "date_to") == ("10", "3", "2026")
 
 
 def test_bad_filter_values_are_explained_not_a_crash(client_for, partnership):
     event("cscp.day.one")
     response = client_for("admin").get(
-        reverse("cscp:audit-log"), {"date_from": "yesterday", "action": "no.such", "page": "-1"}
+        reverse("cscp:audit-log"),
+        {**date_fields("date_from", text=("yesterday", "", "")), "action": "no.such", "page": "-1"},
     )
     assert response.status_code == 200
+
+
+def test_a_bad_date_is_explained_beside_it_and_not_applied(client_for, partnership):
+    event("cscp.day.one", when=timezone.make_aware(datetime.datetime(2026, 3, 1, 12)))
+    event("cscp.day.ten", when=timezone.make_aware(datetime.datetime(2026, 3, 10, 12)))
+
+    response = client_for("admin").get(
+        reverse("cscp:audit-log"),
+        {**date_fields("date_from", text=("31", "2", "2026")), **date_fields("date_to", datetime.date(2026, 3, 5))},
+    )
+
+    assert response.status_code == 200
+    assert error_beside(response, "date_from") == ["Enter a real date, for example 27 3 2026"]
+    assert date_shown(response.content.decode(), "date_from") == ("31", "2", "2026")
+    # The good date still applies.
+    assert shown(response) == ["cscp.day.one"]
+
+
+def test_a_date_typed_in_part_is_explained_not_ignored_silently(client_for, partnership):
+    event("cscp.day.one")
+    response = client_for("admin").get(reverse("cscp:audit-log"), date_fields("date_to", text=("", "3", "2026")))
+    assert response.status_code == 200
+    assert error_beside(response, "date_to") == ["Enter the to date in full, for example 31 3 2026, or leave it empty"]
+    assert "cscp.day.one" in shown(response)
 
 
 def test_an_empty_result_says_so(client_for, partnership):

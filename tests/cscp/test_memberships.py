@@ -10,11 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cscp.models import AgencyMembership, AuditEvent, GroupMembership
+from tests.cscp.structure_helpers import date_fields, date_shown
 from tests.factories import GroupMembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 G, A = GroupMembership.Role, AgencyMembership.Role
+D = datetime.date
+
+
+def boxes(day: datetime.date) -> tuple[str, str, str]:
+    return (str(day.day), str(day.month), str(day.year))
 
 
 def text_of(response) -> str:
@@ -32,13 +38,14 @@ def test_the_add_to_a_group_page_offers_groups_roles_and_dates(client_for, partn
     page = text_of(client_for("admin").get(reverse("cscp:group-membership-add", args=[partnership["board"].pk])))
     for text in ("Case Review Group", "Chair", "Vice-chair", "Member", "Officer", "Start date", "End date"):
         assert text in page
-    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
+    assert date_shown(page, "start_date") == boxes(timezone.localdate())
+    assert date_shown(page, "end_date") == ("", "", "")
 
 
 def test_an_admin_adds_a_person_to_a_group(client_for, partnership):
     person = partnership["board"]
     client = client_for("admin")
-    data = {"group": partnership.other_subgroup.pk, "role": G.VICE_CHAIR, "start_date": "2026-01-05"}
+    data = {"group": partnership.other_subgroup.pk, "role": G.VICE_CHAIR, **date_fields("start_date", D(2026, 1, 5))}
 
     response = client.post(reverse("cscp:group-membership-add", args=[person.pk]), data)
 
@@ -58,7 +65,7 @@ def test_an_admin_adds_a_person_to_a_group(client_for, partnership):
 def test_after_adding_the_admin_goes_back_to_a_page_of_ours_but_never_elsewhere(client_for, partnership):
     person = partnership["board"]
     url = reverse("cscp:group-membership-add", args=[person.pk])
-    data = {"group": partnership.subgroup.pk, "role": G.MEMBER, "start_date": "2026-01-05"}
+    data = {"group": partnership.subgroup.pk, "role": G.MEMBER, **date_fields("start_date", D(2026, 1, 5))}
 
     response = client_for("admin").post(url, {**data, "next": "/groups/"})
     assert response["Location"] == "/groups/"
@@ -70,7 +77,12 @@ def test_after_adding_the_admin_goes_back_to_a_page_of_ours_but_never_elsewhere(
 
 def test_a_membership_that_ends_before_it_starts_is_refused(client_for, partnership):
     person = partnership["board"]
-    data = {"group": partnership.subgroup.pk, "role": G.MEMBER, "start_date": "2026-03-01", "end_date": "2026-02-01"}
+    data = {
+        "group": partnership.subgroup.pk,
+        "role": G.MEMBER,
+        **date_fields("start_date", D(2026, 3, 1)),
+        **date_fields("end_date", D(2026, 2, 1)),
+    }
 
     response = client_for("admin").post(reverse("cscp:group-membership-add", args=[person.pk]), data)
 
@@ -78,14 +90,19 @@ def test_a_membership_that_ends_before_it_starts_is_refused(client_for, partners
     page = text_of(response)
     assert "There is a problem" in page
     assert error_beside(page, "end_date", "Enter an end date on or after the start date")
-    assert 'value="2026-03-01"' in page and 'value="2026-02-01"' in page
+    assert date_shown(page, "start_date") == ("1", "3", "2026") and date_shown(page, "end_date") == ("1", "2", "2026")
     assert not person.group_memberships.filter(group=partnership.subgroup).exists()
 
 
 def test_a_second_chair_at_the_same_time_is_refused(client_for, partnership):
     # The subgroup's chair has held the chair since 1 April 2024 with no end date.
     person = partnership["board"]
-    data = {"group": partnership.subgroup.pk, "role": G.CHAIR, "start_date": "2026-03-01", "end_date": "2026-06-30"}
+    data = {
+        "group": partnership.subgroup.pk,
+        "role": G.CHAIR,
+        **date_fields("start_date", D(2026, 3, 1)),
+        **date_fields("end_date", D(2026, 6, 30)),
+    }
 
     response = client_for("admin").post(reverse("cscp:group-membership-add", args=[person.pk]), data)
 
@@ -99,7 +116,7 @@ def test_a_second_chair_at_the_same_time_is_refused(client_for, partnership):
 
 def test_a_chair_can_follow_one_whose_term_has_ended(client_for, partnership):
     GroupMembership.objects.filter(person=partnership["chair"]).update(end_date=datetime.date(2026, 2, 28))
-    data = {"group": partnership.subgroup.pk, "role": G.CHAIR, "start_date": "2026-03-01"}
+    data = {"group": partnership.subgroup.pk, "role": G.CHAIR, **date_fields("start_date", D(2026, 3, 1))}
 
     response = client_for("admin").post(reverse("cscp:group-membership-add", args=[partnership["board"].pk]), data)
 
@@ -109,7 +126,7 @@ def test_a_chair_can_follow_one_whose_term_has_ended(client_for, partnership):
 
 def test_the_same_role_twice_at_once_is_refused_beside_the_group(client_for, partnership):
     officer = partnership["officer"]
-    data = {"group": partnership.subgroup.pk, "role": G.OFFICER, "start_date": "2026-03-01"}
+    data = {"group": partnership.subgroup.pk, "role": G.OFFICER, **date_fields("start_date", D(2026, 3, 1))}
 
     response = client_for("admin").post(reverse("cscp:group-membership-add", args=[officer.pk]), data)
 
@@ -119,7 +136,7 @@ def test_the_same_role_twice_at_once_is_refused_beside_the_group(client_for, par
 
 
 def test_missing_or_malformed_answers_are_explained(client_for, partnership):
-    data = {"group": "", "role": "emperor", "start_date": "31/02/2026"}
+    data = {"group": "", "role": "emperor", **date_fields("start_date", text=("31", "02", "2026"))}
 
     response = client_for("admin").post(reverse("cscp:group-membership-add", args=[partnership["board"].pk]), data)
 
@@ -127,14 +144,54 @@ def test_missing_or_malformed_answers_are_explained(client_for, partnership):
     page = text_of(response)
     assert error_beside(page, "group", "Choose a group")
     assert error_beside(page, "role", "Choose one of the roles listed")
-    assert error_beside(page, "start_date", "Enter the start date as a real date")
-    assert 'value="31/02/2026"' in page
+    assert error_beside(page, "start_date", "Enter a real date, for example 27 3 2026")
+    assert date_shown(page, "start_date") == ("31", "02", "2026")
 
 
 def test_an_empty_post_is_answered_with_errors_not_a_crash(client_for, partnership):
     response = client_for("admin").post(reverse("cscp:group-membership-add", args=[partnership["board"].pk]))
     assert response.status_code == 200
-    assert "There is a problem" in text_of(response)
+    page = text_of(response)
+    assert "There is a problem" in page
+    assert error_beside(page, "start_date", "Enter the start date")
+
+
+def test_date_boxes_in_error_are_marked_and_the_legend_names_the_date(client_for, partnership):
+    data = {
+        "group": partnership.subgroup.pk,
+        "role": G.MEMBER,
+        **date_fields("start_date", D(2026, 1, 5)),
+        **date_fields("end_date", text=("x", "4", "2026")),
+    }
+
+    response = client_for("admin").post(reverse("cscp:group-membership-add", args=[partnership["board"].pk]), data)
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert re.search(r'<legend class="govuk-fieldset__legend[^"]*"> End date \(optional\) </legend>', page)
+    assert error_beside(page, "end_date", "Enter the day as a number, for example 27")
+    # Only the box that is wrong is marked; the start date's boxes are not.
+    assert re.search(r'name="end_date_0"[^>]*govuk-input--error', page)
+    assert not re.search(r'name="end_date_1"[^>]*govuk-input--error', page)
+    assert not re.search(r'name="start_date_\d"[^>]*govuk-input--error', page)
+
+
+def test_an_end_date_typed_in_part_is_refused_rather_than_dropped(client_for, partnership):
+    person = partnership["board"]
+    data = {
+        "group": partnership.subgroup.pk,
+        "role": G.MEMBER,
+        **date_fields("start_date", D(2026, 1, 5)),
+        **date_fields("end_date", text=("31", "3", "")),
+    }
+
+    response = client_for("admin").post(reverse("cscp:group-membership-add", args=[person.pk]), data)
+
+    assert response.status_code == 200
+    assert error_beside(
+        text_of(response), "end_date", "Enter the end date in full, for example 31 3 2027, or leave it empty"
+    )
+    assert not person.group_memberships.filter(group=partnership.subgroup).exists()
 
 
 # Adding a member from a group's page: the group is fixed by the address.
@@ -154,7 +211,12 @@ def test_the_add_a_member_page_lists_active_people_by_name(client_for, partnersh
 
 def test_an_admin_adds_a_member_to_a_group(client_for, partnership):
     scrutineer = partnership["scrutineer"]
-    data = {"person": scrutineer.pk, "role": G.MEMBER, "start_date": "2026-01-05", "end_date": "2026-12-31"}
+    data = {
+        "person": scrutineer.pk,
+        "role": G.MEMBER,
+        **date_fields("start_date", D(2026, 1, 5)),
+        **date_fields("end_date", D(2026, 12, 31)),
+    }
 
     response = client_for("admin").post(reverse("cscp:group-member-add", args=[partnership.other_subgroup.pk]), data)
 
@@ -168,7 +230,7 @@ def test_fields_the_page_does_not_show_are_ignored(client_for, partnership):
     data = {
         "person": scrutineer.pk,
         "role": G.MEMBER,
-        "start_date": "2026-01-05",
+        **date_fields("start_date", D(2026, 1, 5)),
         "group": partnership.team.pk,
         "is_superuser": "on",
         "actor": partnership["chair"].pk,
@@ -187,7 +249,7 @@ def test_fields_the_page_does_not_show_are_ignored(client_for, partnership):
 
 
 def test_a_second_chair_is_refused_from_the_groups_page_too(client_for, partnership):
-    data = {"person": partnership["board"].pk, "role": G.CHAIR, "start_date": "2025-01-01"}
+    data = {"person": partnership["board"].pk, "role": G.CHAIR, **date_fields("start_date", D(2025, 1, 1))}
 
     response = client_for("admin").post(reverse("cscp:group-member-add", args=[partnership.other_subgroup.pk]), data)
 
@@ -200,7 +262,7 @@ def test_a_second_chair_is_refused_from_the_groups_page_too(client_for, partners
 
 def test_a_deactivated_person_cannot_be_added(client_for, partnership):
     person = PersonFactory(username="left", is_active=False)
-    data = {"group": partnership.subgroup.pk, "role": G.MEMBER, "start_date": "2026-01-05"}
+    data = {"group": partnership.subgroup.pk, "role": G.MEMBER, **date_fields("start_date", D(2026, 1, 5))}
 
     response = client_for("admin").post(reverse("cscp:group-membership-add", args=[person.pk]), data)
 
@@ -214,7 +276,7 @@ def test_a_deactivated_person_cannot_be_added(client_for, partnership):
 
 def test_an_admin_adds_a_person_to_an_agency(client_for, partnership):
     person = partnership["board"]
-    data = {"agency": partnership.agency.pk, "role": A.DATA_OFFICER, "start_date": "2026-01-05"}
+    data = {"agency": partnership.agency.pk, "role": A.DATA_OFFICER, **date_fields("start_date", D(2026, 1, 5))}
 
     response = client_for("admin").post(reverse("cscp:agency-membership-add", args=[person.pk]), data)
 
@@ -224,7 +286,12 @@ def test_an_admin_adds_a_person_to_an_agency(client_for, partnership):
 
 def test_an_admin_adds_a_member_to_an_agency_and_extra_fields_are_ignored(client_for, partnership):
     person = partnership["board"]
-    data = {"person": person.pk, "role": A.AUDITOR, "start_date": "2026-01-05", "agency": partnership.agency.pk}
+    data = {
+        "person": person.pk,
+        "role": A.AUDITOR,
+        **date_fields("start_date", D(2026, 1, 5)),
+        "agency": partnership.agency.pk,
+    }
 
     response = client_for("admin").post(reverse("cscp:agency-member-add", args=[partnership.other_agency.pk]), data)
 
@@ -234,7 +301,12 @@ def test_an_admin_adds_a_member_to_an_agency_and_extra_fields_are_ignored(client
 
 def test_an_agency_membership_ending_before_it_starts_is_refused(client_for, partnership):
     person = partnership["board"]
-    data = {"person": person.pk, "role": A.STAFF, "start_date": "2026-05-01", "end_date": "2026-04-30"}
+    data = {
+        "person": person.pk,
+        "role": A.STAFF,
+        **date_fields("start_date", D(2026, 5, 1)),
+        **date_fields("end_date", D(2026, 4, 30)),
+    }
 
     response = client_for("admin").post(reverse("cscp:agency-member-add", args=[partnership.agency.pk]), data)
 
@@ -245,7 +317,7 @@ def test_an_agency_membership_ending_before_it_starts_is_refused(client_for, par
 
 def test_the_same_agency_role_twice_at_once_is_refused_beside_the_person(client_for, partnership):
     s11lead = partnership["s11lead"]
-    data = {"person": s11lead.pk, "role": A.SECTION_11_LEAD, "start_date": "2026-01-05"}
+    data = {"person": s11lead.pk, "role": A.SECTION_11_LEAD, **date_fields("start_date", D(2026, 1, 5))}
 
     response = client_for("admin").post(reverse("cscp:agency-member-add", args=[partnership.agency.pk]), data)
 
@@ -260,7 +332,7 @@ def test_the_end_page_asks_for_an_end_date_defaulting_to_today(client_for, partn
     membership = partnership["chair"].group_memberships.get()
     page = text_of(client_for("admin").get(reverse("cscp:group-membership-end", args=[membership.pk])))
     assert "End their membership of Learning and Improvement Subgroup" in page
-    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
+    assert date_shown(page, "end_date") == boxes(timezone.localdate())
     assert "1 April 2024" in page
 
 
@@ -269,7 +341,7 @@ def test_an_admin_ends_a_membership_and_goes_back_where_they_came_from(client_fo
     client = client_for("admin")
     url = reverse("cscp:group-membership-end", args=[membership.pk])
 
-    response = client.post(url, {"end_date": "2026-03-31", "next": "/groups/"})
+    response = client.post(url, {**date_fields("end_date", D(2026, 3, 31)), "next": "/groups/"})
 
     assert response.status_code == 302 and response["Location"] == "/groups/"
     membership.refresh_from_db()
@@ -282,7 +354,7 @@ def test_without_a_safe_next_ending_returns_to_the_persons_page(client_for, part
     membership = partnership["s11lead"].agency_memberships.get()
     url = reverse("cscp:agency-membership-end", args=[membership.pk])
 
-    response = client_for("admin").post(url, {"end_date": "2026-03-31", "next": "//evil.example/"})
+    response = client_for("admin").post(url, {**date_fields("end_date", D(2026, 3, 31)), "next": "//evil.example/"})
 
     assert response["Location"] == reverse("cscp:person-detail", args=[partnership["s11lead"].pk])
     membership.refresh_from_db()
@@ -293,13 +365,13 @@ def test_a_membership_cannot_end_before_it_started(client_for, partnership):
     membership = partnership["chair"].group_memberships.get()
 
     response = client_for("admin").post(
-        reverse("cscp:group-membership-end", args=[membership.pk]), {"end_date": "2024-03-31"}
+        reverse("cscp:group-membership-end", args=[membership.pk]), {**date_fields("end_date", D(2024, 3, 31))}
     )
 
     assert response.status_code == 200
     page = text_of(response)
     assert error_beside(page, "end_date", "Enter an end date on or after the date the membership started")
-    assert 'value="2024-03-31"' in page
+    assert date_shown(page, "end_date") == ("31", "3", "2024")
     membership.refresh_from_db()
     assert membership.end_date is None
 
@@ -307,8 +379,20 @@ def test_a_membership_cannot_end_before_it_started(client_for, partnership):
 def test_the_next_address_survives_a_failed_attempt(client_for, partnership):
     membership = partnership["chair"].group_memberships.get()
     url = reverse("cscp:group-membership-end", args=[membership.pk]) + "?next=/groups/"
-    page = text_of(client_for("admin").post(url, {"end_date": "not a date", "next": "/groups/"}))
+    page = text_of(
+        client_for("admin").post(url, {**date_fields("end_date", text=("30", "2", "2026")), "next": "/groups/"})
+    )
+    assert error_beside(page, "end_date", "Enter a real date, for example 27 3 2026")
     assert 'name="next" value="/groups/"' in page
+
+
+def test_an_empty_end_date_is_asked_for(client_for, partnership):
+    membership = partnership["chair"].group_memberships.get()
+    url = reverse("cscp:group-membership-end", args=[membership.pk])
+    page = text_of(client_for("admin").post(url, date_fields("end_date")))
+    assert error_beside(page, "end_date", "Enter the end date")
+    membership.refresh_from_db()
+    assert membership.end_date is None
 
 
 @pytest.mark.parametrize("persona", ["chair", "board", "outsider"])
@@ -320,22 +404,25 @@ def test_only_admins_manage_memberships(client_for, partnership, persona):
     posts = [
         (
             reverse("cscp:group-membership-add", args=[person.pk]),
-            {"group": partnership.other_subgroup.pk, "role": G.MEMBER, "start_date": "2026-01-01"},
+            {"group": partnership.other_subgroup.pk, "role": G.MEMBER, **date_fields("start_date", D(2026, 1, 1))},
         ),
         (
             reverse("cscp:group-member-add", args=[partnership.other_subgroup.pk]),
-            {"person": partnership[persona].pk, "role": G.MEMBER, "start_date": "2026-01-01"},
+            {"person": partnership[persona].pk, "role": G.MEMBER, **date_fields("start_date", D(2026, 1, 1))},
         ),
         (
             reverse("cscp:agency-membership-add", args=[person.pk]),
-            {"agency": partnership.other_agency.pk, "role": A.STAFF, "start_date": "2026-01-01"},
+            {"agency": partnership.other_agency.pk, "role": A.STAFF, **date_fields("start_date", D(2026, 1, 1))},
         ),
         (
             reverse("cscp:agency-member-add", args=[partnership.other_agency.pk]),
-            {"person": partnership[persona].pk, "role": A.STAFF, "start_date": "2026-01-01"},
+            {"person": partnership[persona].pk, "role": A.STAFF, **date_fields("start_date", D(2026, 1, 1))},
         ),
-        (reverse("cscp:group-membership-end", args=[group_membership.pk]), {"end_date": "2026-01-01"}),
-        (reverse("cscp:agency-membership-end", args=[agency_membership.pk]), {"end_date": "2026-01-01"}),
+        (reverse("cscp:group-membership-end", args=[group_membership.pk]), {**date_fields("end_date", D(2026, 1, 1))}),
+        (
+            reverse("cscp:agency-membership-end", args=[agency_membership.pk]),
+            {**date_fields("end_date", D(2026, 1, 1))},
+        ),
     ]
     before = (GroupMembership.objects.count(), AgencyMembership.objects.count())
     for url, data in posts:

@@ -4,6 +4,7 @@ password from the emailed link, signs in and sees the group. Every page on the w
 import re
 
 from django.core import mail
+from django.utils import timezone
 
 from cscp.models import GroupMembership, Person
 from tests.e2e.conftest import axe_check, sign_in, visit
@@ -39,16 +40,26 @@ def test_an_admin_invites_a_person_who_sets_a_password_and_sees_their_group(brow
     assert page.get_by_text("priya.shah@example.org").first.is_visible()
     person = Person.objects.get(email="priya.shah@example.org")
 
-    # Add them to the chair's subgroup as a member.
+    # Add them to the chair's subgroup as a member, from today: the start date's day, month and year boxes
+    # come filled in.
     page.get_by_role("link", name="Add to a group").click()
     page.wait_for_load_state("load")
     axe_check(page)
-    page.get_by_label("Group").select_option(label=partnership.subgroup.name)
+    today = timezone.localdate()
+    start = page.get_by_role("group", name="Start date")
+    assert [start.get_by_label(part).input_value() for part in ("Day", "Month", "Year")] == [
+        str(today.day),
+        str(today.month),
+        str(today.year),
+    ]
+    page.get_by_label("Group", exact=True).select_option(label=partnership.subgroup.name)
     page.get_by_label("Member", exact=True).check()
     page.get_by_role("button", name="Add membership").click()
     page.wait_for_load_state("load")
     axe_check(page)
-    assert GroupMembership.objects.filter(person=person, group=partnership.subgroup, role="member").exists()
+    assert GroupMembership.objects.filter(
+        person=person, group=partnership.subgroup, role="member", start_date=today
+    ).exists()
     assert page.get_by_role("link", name=partnership.subgroup.name).first.is_visible()
 
     # The invitation arrived with a set-password link.
@@ -121,6 +132,27 @@ def test_forms_with_errors_pass_axe_and_keep_what_was_typed(page, live_server, p
     page.wait_for_load_state("load")
     axe_check(page)
     assert page.get_by_role("heading", name="There is a problem").is_visible()
+
+
+def test_a_date_in_error_is_explained_beside_its_boxes(page, live_server, partnership):
+    membership = partnership["chair"].group_memberships.get()
+    sign_in(page, live_server, "admin")
+    visit(page, f"/memberships/group/{membership.pk}/end/")
+    end = page.get_by_role("group", name="End date")
+    end.get_by_label("Day").fill("30")
+    end.get_by_label("Month").fill("2")
+    end.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="End membership").click()
+    page.wait_for_load_state("load")
+    axe_check(page)
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    end = page.get_by_role("group", name="End date")
+    assert end.get_by_text("Enter a real date, for example 27 3 2026").is_visible()
+    assert end.get_by_label("Day").input_value() == "30"
+
+    # The audit log's date filters use the same boxes; a bad one is explained, not a failure.
+    visit(page, "/audit-log/?date_from_0=31&date_from_1=2&date_from_2=2026")
+    assert page.get_by_role("group", name="From").get_by_text("Enter a real date").is_visible()
 
 
 def test_a_person_can_sign_in_and_out_with_the_keyboard(page, live_server, partnership):
