@@ -55,7 +55,7 @@ def test_an_admin_sees_who_did_what_when_and_from_where(client_for, partnership)
     assert response.status_code == 200
     page = text_of(response)
     assert re.search(
-        r"27 March 2026, 2:05pm.*?" + re.escape(partnership["admin"].get_full_name()) + r".*?Person invited"
+        r"27 Mar 2026, 14:05.*?" + re.escape(partnership["admin"].get_full_name()) + r".*?Person invited"
         r".*?cscp\.person\.invited.*?" + re.escape(chair.get_full_name()) + r".*?192\.0\.2\.10",
         page,
     )
