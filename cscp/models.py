@@ -418,6 +418,8 @@ class ImpactUpdateAnswer(models.Model):
     update = models.ForeignKey(ImpactUpdate, on_delete=models.CASCADE, related_name="answers")
     section = models.ForeignKey(ImpactTemplateSection, on_delete=models.PROTECT, related_name="answers")
     text = models.TextField(blank=True)
+    # False while the writer chose "Save and come back later": the task list shows the section as in progress.
+    is_complete = models.BooleanField(default=False)
     history = HistoricalRecords()
 
     class Meta:

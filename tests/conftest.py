@@ -42,7 +42,7 @@ class Partnership:
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_plain(settings):
+def _fast_and_plain(settings, tmp_path):
     # MFA is tested on its own (tests/cscp/test_mfa.py); elsewhere it would only get in the way.
     settings.REQUIRE_MFA = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -51,6 +51,8 @@ def _fast_and_plain(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Uploaded and generated files (evidence, PDFs) go to a folder of the test's own, not the developer's var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

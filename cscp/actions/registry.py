@@ -1,2 +1,93 @@
-"""Navigation items, home sections and Board pack sections this part of the core registers (imported by
-cscp.apps at start-up)."""
+"""What the action tracker adds to pages the core composes: the "Actions" navigation item and the home page's
+"Your actions" section. Imported by cscp.apps at start-up, which also registers the tracker's permissions."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cscp import navigation
+from cscp.actions import rules as action_rules  # noqa: F401 - registers the permissions
+from cscp.actions import selectors
+from cscp.actions import status as st
+from cscp.models import Action
+from cscp.navigation import NavItem
+from cscp.sections import Section, home_sections
+
+# The home page lists a few; the counts and links lead to the rest.
+HOME_LIMIT = 5
+
+
+def your_actions(request) -> dict | None:
+    """The person's own open actions and, for a chair, their groups' overdue and at-risk ones, with counts and
+    links. One query for every count; one more for each list that has something in it. Nothing for someone with
+    none of either."""
+    user = request.user
+    today = timezone.localdate()
+    chaired = action_rules.chaired_group_ids(user)
+    mine = Q(owner_person=user)
+    theirs = Q(owner_group_id__in=chaired) & ~mine
+    overdue, at_risk = Q(status=st.OVERDUE), Q(status=st.AT_RISK)
+    relevant = selectors.open_actions(Action.objects.filter(mine | Q(owner_group_id__in=chaired)))
+    counted = (
+        selectors.with_status(relevant, today)
+        .order_by()
+        .values("owner_group_id", "owner_group__name")
+        .annotate(
+            mine_total=Count("pk", filter=mine),
+            mine_overdue=Count("pk", filter=mine & overdue),
+            mine_at_risk=Count("pk", filter=mine & at_risk),
+            group_overdue=Count("pk", filter=theirs & overdue),
+            group_at_risk=Count("pk", filter=theirs & at_risk),
+        )
+        .order_by("owner_group__name")
+    )
+    rows = list(counted)
+    mine_counts = {
+        "total": sum(row["mine_total"] for row in rows),
+        "overdue": sum(row["mine_overdue"] for row in rows),
+        "at_risk": sum(row["mine_at_risk"] for row in rows),
+    }
+    groups = [
+        {
+            "owner_group_id": row["owner_group_id"],
+            "owner_group__name": row["owner_group__name"],
+            "overdue": row["group_overdue"],
+            "at_risk": row["group_at_risk"],
+        }
+        for row in rows
+        if row["owner_group_id"] in chaired and (row["group_overdue"] or row["group_at_risk"])
+    ]
+    if not mine_counts["total"] and not groups:
+        return None
+    context: dict = {"mine_counts": mine_counts, "mine": [], "groups": groups, "pressing": []}
+    if mine_counts["total"]:
+        context["mine"] = _tagged(
+            selectors.with_status(
+                selectors.with_owners(selectors.open_actions(Action.objects.filter(mine))), today
+            ).order_by("status_rank", "due_date", "pk")[:HOME_LIMIT]
+        )
+    if groups:
+        pressing = selectors.overdue_and_at_risk(today, Action.objects.filter(theirs))
+        context["pressing"] = _tagged(pressing[:HOME_LIMIT])
+    return context
+
+
+def _tagged(actions) -> list[Action]:
+    rows = list(actions)
+    for action in rows:
+        action.status_tag = st.tag(action.status)
+    return rows
+
+
+home_sections.register(
+    Section(
+        key="cscp.actions",
+        title="Your actions",
+        template="cscp/actions/_home_section.html",
+        context=your_actions,
+        order=30,
+    )
+)
+
+navigation.register(NavItem("Actions", "cscp:action-list", selectors.may_see_some_actions, order=20))

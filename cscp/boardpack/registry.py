@@ -1,2 +1,46 @@
 """Navigation items, home sections and Board pack sections this part of the core registers (imported by
-cscp.apps at start-up)."""
+cscp.apps at start-up).
+
+The core's sections of the pack leave gaps in their order numbers so that the evidence apps can slot theirs in
+between: the scorecards' exceptions come first (10), then impact updates (20), escalations (30) and actions (40).
+"""
+
+import rules
+
+from cscp import navigation
+from cscp.boardpack import reports
+from cscp.boardpack import rules as boardpack_rules  # noqa: F401  (registers the permissions)
+from cscp.navigation import NavItem
+from cscp.sections import Section, board_pack_sections
+
+board_pack_sections.register(
+    Section(
+        key="cscp.impact_updates",
+        title="Impact updates",
+        template="cscp/boardpack/_section_impact_updates.html",
+        context=reports.impact_updates_section,
+        order=20,
+    )
+)
+board_pack_sections.register(
+    Section(
+        key="cscp.escalations",
+        title="Escalations",
+        template="cscp/boardpack/_section_escalations.html",
+        context=reports.escalations_section,
+        order=30,
+    )
+)
+board_pack_sections.register(
+    Section(
+        key="cscp.actions",
+        title="Actions: overdue and at risk",
+        template="cscp/boardpack/_section_actions.html",
+        context=reports.actions_section,
+        order=40,
+    )
+)
+
+navigation.register(
+    NavItem("Board packs", "cscp:board-meetings", lambda user: rules.has_perm("cscp.view_board_pack", user), order=70)
+)

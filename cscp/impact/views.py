@@ -1,3 +1,915 @@
-"""Placeholder: filled in by its owner."""
+"""Impact updates and escalations: the agreed template and reporting cycles (admins), writing a group's update
+(its chair or vice-chair), reviewing it (the Business Group), its history and PDF, and escalations to the Board.
 
-urlpatterns: list = []
+Views fetch with an access check, validate the form, call a service, and redirect with a message; a service's
+ValidationError goes beside the field it names and the page is shown again with what was typed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cscp.forms.people import add_service_errors
+from cscp.impact import services
+from cscp.impact.forms import (
+    OPEN,
+    CommentForm,
+    CycleForm,
+    DecisionForm,
+    EscalationFilterForm,
+    EscalationForm,
+    EvidenceForm,
+    OutcomeForm,
+    RequestChangesForm,
+    SectionAnswerForm,
+    SectionForm,
+)
+from cscp.impact.reports import impact_update_context
+from cscp.impact.rules import can_use_impact_pages, chaired_group_ids
+from cscp.impact.selectors import (
+    LATE,
+    NOT_STARTED,
+    STATUS_TAG_CLASSES,
+    SUBMITTED_STATUSES,
+    TASK_NOT_STARTED,
+    current_cycle,
+    due_updates_for_cycles,
+    escalations_visible_to,
+    section_task_statuses,
+    sections_for_update,
+)
+from cscp.models import (
+    Escalation,
+    Group,
+    ImpactTemplateSection,
+    ImpactUpdate,
+    ImpactUpdateAnswer,
+    ImpactUpdateComment,
+    ReportingCycle,
+)
+from cscp.pdf import render_pdf
+from cscp.permissions import can_read_partnership, get_object_for_user, is_partnership_admin, roles_of
+
+PAGE_SIZE = 25
+MANAGE = "cscp.manage_impact"
+# The words of the escalation section in the agreed template ("Matters to escalate"), whatever its exact title.
+ESCALATION_SECTION_WORD = "escalat"
+
+
+def _bound(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _require(request: HttpRequest, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("Home", reverse("cscp:home")), *items]
+
+
+def _updates_crumb() -> tuple[str, str]:
+    return ("Impact updates", reverse("cscp:update-list"))
+
+
+def _escalations_crumb() -> tuple[str, str]:
+    return ("Escalations", reverse("cscp:escalation-list"))
+
+
+def _form_page(request: HttpRequest, form, *, title: str, crumbs, submit_label: str = "Save", **context):
+    return render(
+        request,
+        "cscp/impact/form.html",
+        {"form": form, "title": title, "crumbs": crumbs, "submit_label": submit_label, **context},
+    )
+
+
+UPDATE_QUERYSET = ImpactUpdate.objects.select_related("group", "cycle", "cycle__board_meeting")
+
+
+def _update_for(request: HttpRequest, perm: str, pk: int) -> ImpactUpdate:
+    return get_object_for_user(request.user, perm, UPDATE_QUERYSET, pk=pk)
+
+
+def _is_editable(update: ImpactUpdate) -> bool:
+    return update.status in services.EDITABLE_STATUSES
+
+
+def _redirect_when_submitted(request: HttpRequest, update: ImpactUpdate) -> HttpResponse | None:
+    if _is_editable(update):
+        return None
+    messages.info(
+        request,
+        "This update has been submitted. You can change it only if the Business Group asks for changes.",
+    )
+    return redirect("cscp:update-detail", update.pk)
+
+
+# The list of this cycle's updates.
+
+
+@login_required
+def update_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_use_impact_pages(user):
+        raise PermissionDenied
+    cycle = current_cycle()
+    oversight = can_read_partnership(user)
+    admin = is_partnership_admin(user)
+    chaired = chaired_group_ids(user)
+    rows = []
+    if cycle is not None:
+        group_ids = None if oversight else roles_of(user).group_ids
+        for due in due_updates_for_cycles([cycle], group_ids=group_ids):
+            rows.append(
+                {
+                    "due": due,
+                    "can_write": admin or due.group.pk in chaired,
+                    "is_mine": due.group.pk in chaired,
+                    "editable": due.update is None or _is_editable(due.update),
+                }
+            )
+    mine = [row for row in rows if row["is_mine"]]
+    counts = _status_counts([row["due"] for row in rows]) if oversight else []
+    return render(
+        request,
+        "cscp/impact/update_list.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "mine": mine,
+            "oversight": oversight,
+            "counts": counts,
+            "can_manage": user.has_perm(MANAGE),
+            "can_see_cycles": user.has_perm("cscp.view_impact_cycles"),
+        },
+    )
+
+
+def _status_counts(dues) -> list[dict]:
+    order = [NOT_STARTED, "Draft", "Submitted", "Changes requested", "Acknowledged", LATE]
+    counts = dict.fromkeys(order, 0)
+    for due in dues:
+        counts[due.status_label] = counts.get(due.status_label, 0) + 1
+    return [
+        {"label": label, "count": count, "tag": STATUS_TAG_CLASSES.get(label, "")} for label, count in counts.items()
+    ]
+
+
+# The agreed template.
+
+
+@login_required
+def impact_template(request: HttpRequest) -> HttpResponse:
+    _require(request, MANAGE)
+    sections = list(ImpactTemplateSection.objects.order_by("order", "pk"))
+    return render(
+        request,
+        "cscp/impact/template.html",
+        {
+            "sections": [s for s in sections if s.is_active],
+            "retired": [s for s in sections if not s.is_active],
+        },
+    )
+
+
+def _template_crumbs():
+    return _crumbs(
+        ("Manage the partnership", reverse("cscp:manage")), ("Impact template", reverse("cscp:impact-template"))
+    )
+
+
+@login_required
+def section_create(request: HttpRequest) -> HttpResponse:
+    _require(request, MANAGE)
+    form = SectionForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            section = services.impact_section_create(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                hint=form.cleaned_data["hint"],
+                is_required=form.cleaned_data["is_required"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Section “{section.title}” added to the template")
+            return redirect("cscp:impact-template")
+    return _form_page(request, form, title="Add a section", caption="Impact template", crumbs=_template_crumbs())
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_object_for_user(request.user, MANAGE, ImpactTemplateSection, pk=pk)
+    form = SectionForm(_bound(request), section=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            section = services.impact_section_update(
+                actor=request.user, section=section, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Section “{section.title}” saved")
+            return redirect("cscp:impact-template")
+    return _form_page(request, form, title="Change a section", caption=section.title, crumbs=_template_crumbs())
+
+
+@login_required
+@require_POST
+def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_object_for_user(request.user, MANAGE, ImpactTemplateSection, pk=pk)
+    try:
+        services.impact_section_move(
+            actor=request.user, section=section, direction=request.POST.get("direction", ""), request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Section “{section.title}” moved {request.POST.get('direction')}")
+    return redirect("cscp:impact-template")
+
+
+# Reporting cycles.
+
+
+def _cycles_crumb() -> tuple[str, str]:
+    return ("Reporting cycles", reverse("cscp:cycle-list"))
+
+
+@login_required
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "cscp.view_impact_cycles")
+    cycles = (
+        ReportingCycle.objects.select_related("board_meeting", "business_meeting")
+        .annotate(
+            group_count=Count("groups", distinct=True),
+            submitted_count=Count("updates", filter=Q(updates__status__in=SUBMITTED_STATUSES), distinct=True),
+        )
+        .order_by("-due_date", "-pk")
+    )
+    page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cscp/impact/cycle_list.html",
+        {"page": page, "query": _query_without_page(request), "can_manage": request.user.has_perm(MANAGE)},
+    )
+
+
+def _cycle_values(form: CycleForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "board_meeting": data["board_meeting"],
+        "business_meeting": data.get("business_meeting"),
+        "due_date": data["due_date"],
+        "groups": list(data["groups"]),
+    }
+
+
+@login_required
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    _require(request, MANAGE)
+    form = CycleForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.reporting_cycle_create(actor=request.user, request=request, **_cycle_values(form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Reporting cycle “{cycle.title}” added")
+            return redirect("cscp:cycle-detail", cycle.pk)
+    return _form_page(
+        request,
+        form,
+        title="Add a reporting cycle",
+        crumbs=_crumbs(_updates_crumb(), _cycles_crumb()),
+        no_meetings=not form.fields["board_meeting"].queryset.exists(),
+    )
+
+
+@login_required
+def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_for_user(request.user, MANAGE, ReportingCycle, pk=pk)
+    form = CycleForm(_bound(request), cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.reporting_cycle_update(
+                actor=request.user, cycle=cycle, request=request, **_cycle_values(form)
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Reporting cycle “{cycle.title}” saved")
+            return redirect("cscp:cycle-detail", cycle.pk)
+    return _form_page(
+        request,
+        form,
+        title="Change a reporting cycle",
+        caption=cycle.title,
+        crumbs=_crumbs(_updates_crumb(), _cycles_crumb(), (cycle.title, reverse("cscp:cycle-detail", args=[cycle.pk]))),
+    )
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_for_user(
+        request.user,
+        "cscp.view_impact_cycles",
+        ReportingCycle.objects.select_related("board_meeting", "business_meeting"),
+        pk=pk,
+    )
+    dues = due_updates_for_cycles([cycle])
+    return render(
+        request,
+        "cscp/impact/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "dues": dues,
+            "counts": _status_counts(dues),
+            "can_manage": request.user.has_perm(MANAGE),
+        },
+    )
+
+
+# Writing an update.
+
+
+@login_required
+def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpResponse:
+    """The group's update as a task list; the first visit starts it."""
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("board_meeting", "business_meeting"), pk=cycle_pk)
+    group = get_object_or_404(Group, pk=group_pk)
+    _require(request, "cscp.write_group_impact_update", group)
+    if not cycle.groups.filter(pk=group.pk).exists():
+        raise Http404
+    update = services.impact_update_start(actor=request.user, cycle=cycle, group=group, request=request)
+    if (response := _redirect_when_submitted(request, update)) is not None:
+        return response
+    sections = sections_for_update(update)
+    answers = dict(ImpactUpdateAnswer.objects.filter(update=update).values_list("section_id", "text"))
+    statuses = section_task_statuses(update, {s.pk: answers.get(s.pk, "") for s in sections})
+    tasks = [{"section": s, "status": statuses.get(s.pk, TASK_NOT_STARTED)} for s in sections]
+    evidence_count = update.actions.count() + update.evidence_links.count()
+    missing = services.missing_required_sections(update)
+    return render(
+        request,
+        "cscp/impact/update_edit.html",
+        {
+            "update": update,
+            "cycle": cycle,
+            "group": group,
+            "tasks": tasks,
+            "evidence_count": evidence_count,
+            "missing": missing,
+            "completed_count": sum(1 for t in tasks if t["status"] == "Completed"),
+            "is_late": update.submitted_at is None and _is_past_due(cycle),
+            # What the Business Group asked to change, shown while the chair revises.
+            "changes_request": (
+                update.comments.filter(kind=ImpactUpdateComment.Kind.CHANGES_REQUESTED)
+                .select_related("author")
+                .order_by("-pk")
+                .first()
+                if update.status == ImpactUpdate.Status.CHANGES_REQUESTED
+                else None
+            ),
+        },
+    )
+
+
+def _is_past_due(cycle: ReportingCycle) -> bool:
+    return timezone.localdate() > cycle.due_date
+
+
+def _section_after(update: ImpactUpdate, section: ImpactTemplateSection) -> ImpactTemplateSection | None:
+    sections = sections_for_update(update)
+    ids = [s.pk for s in sections]
+    if section.pk in ids and ids.index(section.pk) + 1 < len(sections):
+        return sections[ids.index(section.pk) + 1]
+    return None
+
+
+@login_required
+def update_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.change_impact_update", pk)
+    if (response := _redirect_when_submitted(request, update)) is not None:
+        return response
+    section = get_object_or_404(ImpactTemplateSection, pk=section_pk, is_active=True)
+    answer = ImpactUpdateAnswer.objects.filter(update=update, section=section).first()
+    their_text = None
+    if request.method == "POST":
+        form = SectionAnswerForm(request.POST, section=section)
+        if form.is_valid():
+            later = "later" in request.POST
+            try:
+                services.impact_update_save_section(
+                    actor=request.user,
+                    update=update,
+                    section=section,
+                    text=form.cleaned_data["text"],
+                    version=form.cleaned_data["version"],
+                    completed=not later,
+                    request=request,
+                )
+            except services.UpdateChanged as exc:
+                # Keep what this person typed, but from the version that is saved now, so that saving again
+                # (after merging) succeeds.
+                update.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = str(update.version)
+                form = SectionAnswerForm(data, section=section)
+                form.is_valid()
+                add_service_errors(form, exc)
+                current = ImpactUpdateAnswer.objects.filter(update=update, section=section).first()
+                their_text = current.text if current else ""
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if later:
+                    messages.success(request, f"Your answer to “{section.title}” has been saved")
+                    return redirect("cscp:update-edit", update.cycle_id, update.group_id)
+                following = _section_after(update, section)
+                if following is not None:
+                    return redirect("cscp:update-section", update.pk, following.pk)
+                return redirect("cscp:update-evidence", update.pk)
+    else:
+        form = SectionAnswerForm(
+            initial={"text": answer.text if answer else "", "version": update.version}, section=section
+        )
+    return render(
+        request,
+        "cscp/impact/update_section.html",
+        {
+            "update": update,
+            "section": section,
+            "form": form,
+            "their_text": their_text,
+            "updated_by": update.updated_by if their_text is not None else None,
+        },
+    )
+
+
+@login_required
+def update_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.change_impact_update", pk)
+    if (response := _redirect_when_submitted(request, update)) is not None:
+        return response
+    if request.method == "POST":
+        form = EvidenceForm(request.POST, update=update)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.impact_update_set_evidence(
+                    actor=request.user,
+                    update=update,
+                    version=data["version"],
+                    actions=data.get("actions") or [],
+                    remove_links=data.get("remove_links") or [],
+                    link_title=data["link_title"],
+                    link_url=data["link_url"],
+                    request=request,
+                )
+            except services.UpdateChanged:
+                update.refresh_from_db()
+                posted = request.POST.copy()
+                posted["version"] = str(update.version)
+                form = EvidenceForm(posted, update=update)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    "Someone else changed this update while you were choosing evidence. Check your choices "
+                    "below and save again",
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "The update's evidence has been saved")
+                if "add_another" in request.POST:
+                    return redirect("cscp:update-evidence", update.pk)
+                return redirect("cscp:update-edit", update.cycle_id, update.group_id)
+    else:
+        form = EvidenceForm(initial={"version": update.version}, update=update)
+    return render(
+        request,
+        "cscp/impact/update_evidence.html",
+        {"update": update, "form": form, "links": list(update.evidence_links.order_by("kind", "title"))},
+    )
+
+
+def _check_page(request: HttpRequest, update: ImpactUpdate, *, errors=None, general_error: str = ""):
+    context = impact_update_context(update)
+    errors = errors or {}
+    for row in context["sections"]:
+        row["error"] = errors.get(f"section-{row['section'].pk}", "")
+    summary = [(f"section-{row['section'].pk}", row["error"]) for row in context["sections"] if row["error"]]
+    return render(
+        request,
+        "cscp/impact/update_check.html",
+        {**context, "error_list": summary, "general_error": general_error},
+    )
+
+
+@login_required
+def update_check(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.change_impact_update", pk)
+    if (response := _redirect_when_submitted(request, update)) is not None:
+        return response
+    return _check_page(request, update)
+
+
+@login_required
+@require_POST
+def update_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.change_impact_update", pk)
+    try:
+        services.impact_update_submit(
+            actor=request.user, update=update, version=request.POST.get("version"), request=request
+        )
+    except services.UpdateChanged:
+        return _check_page(
+            request,
+            update,
+            general_error="Someone else changed this update since you checked it. Check your answers again, "
+            "then submit",
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            return _check_page(request, update, errors={k: v[0] for k, v in exc.message_dict.items()})
+        if not _is_editable(update):
+            messages.info(request, " ".join(exc.messages))
+            return redirect("cscp:update-detail", update.pk)
+        return _check_page(request, update, general_error=" ".join(exc.messages))
+    messages.success(request, "Your impact update has been submitted to the Business Group")
+    return redirect("cscp:update-detail", update.pk)
+
+
+# Reading and reviewing an update.
+
+
+def _detail_page(request: HttpRequest, update: ImpactUpdate, *, comment_form=None, page_errors=()):
+    user = request.user
+    context = impact_update_context(update)
+    update = context["update"]
+    submitted = update.status == ImpactUpdate.Status.SUBMITTED
+    return render(
+        request,
+        "cscp/impact/update_detail.html",
+        {
+            **context,
+            "comment_form": comment_form or CommentForm(),
+            "page_errors": list(page_errors),
+            "can_edit": user.has_perm("cscp.change_impact_update", update) and _is_editable(update),
+            "can_comment": user.has_perm("cscp.comment_impact_update", update),
+            "can_acknowledge": submitted and user.has_perm("cscp.acknowledge_impact_update", update),
+            "can_request_changes": submitted and user.has_perm("cscp.request_impact_update_changes", update),
+            "can_escalate": user.has_perm("cscp.escalate_from_impact_update", update),
+        },
+    )
+
+
+@login_required
+def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.view_impact_update", pk)
+    return _detail_page(request, update)
+
+
+@login_required
+@require_POST
+def update_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.comment_impact_update", pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.impact_update_comment(
+                actor=request.user, update=update, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your comment has been added")
+            return redirect(reverse("cscp:update-detail", args=[update.pk]) + "#comments")
+    return _detail_page(request, update, comment_form=form)
+
+
+@login_required
+@require_POST
+def update_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.acknowledge_impact_update", pk)
+    try:
+        services.impact_update_acknowledge(actor=request.user, update=update, request=request)
+    except ValidationError as exc:
+        return _detail_page(request, update, page_errors=exc.messages)
+    messages.success(request, f"You have acknowledged {update.group}'s impact update")
+    return redirect("cscp:update-detail", update.pk)
+
+
+@login_required
+def update_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.request_impact_update_changes", pk)
+    if update.status != ImpactUpdate.Status.SUBMITTED:
+        messages.info(request, "You can ask for changes only to an update that is submitted and not yet acknowledged.")
+        return redirect("cscp:update-detail", update.pk)
+    form = RequestChangesForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.impact_update_request_changes(
+                actor=request.user, update=update, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"You have asked {update.group} to change its update; its chair has been told")
+            return redirect("cscp:update-detail", update.pk)
+    return render(
+        request,
+        "cscp/impact/question.html",
+        {
+            "form": form,
+            "title": "What should the group change?",
+            "caption": f"{update.group}: {update.cycle}",
+            "back_url": reverse("cscp:update-detail", args=[update.pk]),
+            "submit_label": "Ask for changes",
+        },
+    )
+
+
+@login_required
+def update_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.view_impact_update", pk)
+    context = impact_update_context(update)
+    pdf = render_pdf("cscp/impact/update_pdf.html", context, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"impact-update-{update.group.pk}-{update.cycle.due_date:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def group_updates(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_for_user(request.user, "cscp.view_group", Group, pk=pk)
+    cycles = ReportingCycle.objects.filter(groups=group).select_related("board_meeting").order_by("-due_date", "-pk")
+    dues = due_updates_for_cycles(cycles, group_ids=[group.pk])
+    return render(
+        request,
+        "cscp/impact/group_updates.html",
+        {"group": group, "dues": dues, "can_write": request.user.has_perm("cscp.write_group_impact_update", group)},
+    )
+
+
+# Escalations.
+
+
+@login_required
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_use_impact_pages(user):
+        raise PermissionDenied
+    escalations = escalations_visible_to(user)
+    groups = Group.objects.filter(pk__in=escalations.values("raised_by_group_id"))
+    filters = EscalationFilterForm(request.GET, groups=groups)
+    filtered = False
+    if filters.is_valid():
+        status = filters.cleaned_data["status"]
+        if status == OPEN:
+            escalations = escalations.exclude(status=Escalation.Status.CLOSED)
+        elif status:
+            escalations = escalations.filter(status=status)
+        if filters.cleaned_data["group"] is not None:
+            escalations = escalations.filter(raised_by_group=filters.cleaned_data["group"])
+        filtered = bool(status or filters.cleaned_data["group"])
+    page = Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cscp/impact/escalation_list.html",
+        {
+            "page": page,
+            "filter_form": filters,
+            "filtered": filtered,
+            "query": _query_without_page(request),
+            "can_raise": user.has_perm("cscp.raise_escalation"),
+        },
+    )
+
+
+def _escalation_values(form: EscalationForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "concern": data["concern"],
+        "evidence": data["evidence"],
+        "ask": data["ask"],
+        "priority": data.get("priority"),
+        "themes": list(data.get("themes") or []),
+        "board_meeting": data.get("board_meeting"),
+    }
+
+
+@login_required
+def escalation_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "cscp.raise_escalation")
+    if is_partnership_admin(request.user):
+        groups = Group.objects.filter(is_active=True)
+    else:
+        groups = Group.objects.filter(pk__in=chaired_group_ids(request.user), is_active=True)
+    form = EscalationForm(_bound(request), groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation = services.escalation_raise(
+                actor=request.user, group=form.cleaned_data["group"], request=request, **_escalation_values(form)
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your escalation has been sent to the Board")
+            return redirect("cscp:escalation-detail", escalation.pk)
+    return _form_page(
+        request,
+        form,
+        title="Escalate a concern to the Board",
+        crumbs=_crumbs(_escalations_crumb()),
+        submit_label="Send to the Board",
+    )
+
+
+def _escalation_section_text(update: ImpactUpdate) -> str:
+    answer = (
+        ImpactUpdateAnswer.objects.filter(update=update, section__title__icontains=ESCALATION_SECTION_WORD)
+        .order_by("section__order", "section__pk")
+        .first()
+    )
+    return answer.text if answer else ""
+
+
+@login_required
+def escalation_raise_from_update(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update_for(request, "cscp.escalate_from_impact_update", pk)
+    initial = {
+        "title": f"Escalation from {update.group}'s impact update",
+        "concern": _escalation_section_text(update),
+    }
+    form = EscalationForm(_bound(request), initial=initial, groups=Group.objects.none(), fixed_group=update.group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation = services.escalation_raise(
+                actor=request.user,
+                group=update.group,
+                impact_update=update,
+                request=request,
+                **_escalation_values(form),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your escalation has been sent to the Board")
+            return redirect("cscp:escalation-detail", escalation.pk)
+    return _form_page(
+        request,
+        form,
+        title="Escalate a concern to the Board",
+        caption=f"From {update.group}'s impact update: {update.cycle}",
+        crumbs=_crumbs(
+            _updates_crumb(), (f"{update.group}: {update.cycle}", reverse("cscp:update-detail", args=[update.pk]))
+        ),
+        submit_label="Send to the Board",
+    )
+
+
+ESCALATION_QUERYSET = Escalation.objects.select_related(
+    "raised_by_group",
+    "raised_by",
+    "board_meeting",
+    "board_meeting__group",
+    "impact_update",
+    "priority",
+    "decided_by",
+    "outcome_recorded_by",
+)
+
+
+@login_required
+def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = get_object_for_user(request.user, "cscp.view_escalation", ESCALATION_QUERYSET, pk=pk)
+    can_decide = request.user.has_perm("cscp.decide_escalation", escalation)
+    return render(
+        request,
+        "cscp/impact/escalation_detail.html",
+        {
+            "escalation": escalation,
+            "themes": list(escalation.themes.order_by("name")),
+            "actions": list(escalation.actions.order_by("reference")),
+            "can_decide": can_decide and escalation.status == Escalation.Status.AWAITING_DECISION,
+            "can_record_outcome": can_decide and escalation.status == Escalation.Status.DECIDED,
+            "can_raise_action": escalation.status != Escalation.Status.AWAITING_DECISION
+            and (can_decide or request.user.has_perm("cscp.raise_action")),
+        },
+    )
+
+
+def _escalation_question(request, escalation, form, *, title: str, submit_label: str):
+    return render(
+        request,
+        "cscp/impact/question.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": escalation.title,
+            "back_url": reverse("cscp:escalation-detail", args=[escalation.pk]),
+            "submit_label": submit_label,
+            "escalation": escalation,
+        },
+    )
+
+
+@login_required
+def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = get_object_for_user(request.user, "cscp.decide_escalation", ESCALATION_QUERYSET, pk=pk)
+    if escalation.status != Escalation.Status.AWAITING_DECISION:
+        messages.info(request, "The Board's decision on this escalation has already been recorded.")
+        return redirect("cscp:escalation-detail", escalation.pk)
+    form = DecisionForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_decide(
+                actor=request.user, escalation=escalation, decision=form.cleaned_data["decision"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The Board's decision has been recorded and the group's chair told")
+            return redirect("cscp:escalation-detail", escalation.pk)
+    return _escalation_question(
+        request, escalation, form, title="What did the Board decide?", submit_label="Record the decision"
+    )
+
+
+@login_required
+def escalation_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = get_object_for_user(request.user, "cscp.decide_escalation", ESCALATION_QUERYSET, pk=pk)
+    if escalation.status == Escalation.Status.AWAITING_DECISION:
+        messages.info(request, "Record the Board's decision before the outcome.")
+        return redirect("cscp:escalation-detail", escalation.pk)
+    if escalation.status == Escalation.Status.CLOSED:
+        messages.info(request, "The outcome of this escalation has already been recorded.")
+        return redirect("cscp:escalation-detail", escalation.pk)
+    form = OutcomeForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_record_outcome(
+                actor=request.user, escalation=escalation, outcome=form.cleaned_data["outcome"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The outcome has been recorded and the escalation closed")
+            return redirect("cscp:escalation-detail", escalation.pk)
+    return _escalation_question(
+        request, escalation, form, title="What was the outcome?", submit_label="Record the outcome"
+    )
+
+
+urlpatterns = [
+    path("impact/", update_list, name="update-list"),
+    path("impact/template/", impact_template, name="impact-template"),
+    path("impact/template/new/", section_create, name="impact-section-create"),
+    path("impact/template/<int:pk>/edit/", section_edit, name="impact-section-edit"),
+    path("impact/template/<int:pk>/move/", section_move, name="impact-section-move"),
+    path("impact/cycles/", cycle_list, name="cycle-list"),
+    path("impact/cycles/new/", cycle_create, name="cycle-create"),
+    path("impact/cycles/<int:pk>/", cycle_detail, name="cycle-detail"),
+    path("impact/cycles/<int:pk>/edit/", cycle_edit, name="cycle-edit"),
+    path("impact/cycles/<int:cycle_pk>/groups/<int:group_pk>/", update_edit, name="update-edit"),
+    path("impact/updates/<int:pk>/", update_detail, name="update-detail"),
+    path("impact/updates/<int:pk>.pdf", update_pdf, name="update-pdf"),
+    path("impact/updates/<int:pk>/sections/<int:section_pk>/", update_section, name="update-section"),
+    path("impact/updates/<int:pk>/evidence/", update_evidence, name="update-evidence"),
+    path("impact/updates/<int:pk>/check/", update_check, name="update-check"),
+    path("impact/updates/<int:pk>/submit/", update_submit, name="update-submit"),
+    path("impact/updates/<int:pk>/comment/", update_comment, name="update-comment"),
+    path("impact/updates/<int:pk>/acknowledge/", update_acknowledge, name="update-acknowledge"),
+    path("impact/updates/<int:pk>/request-changes/", update_request_changes, name="update-request-changes"),
+    path("impact/updates/<int:pk>/escalate/", escalation_raise_from_update, name="escalation-raise-from-update"),
+    path("groups/<int:pk>/updates/", group_updates, name="group-updates"),
+    path("escalations/", escalation_list, name="escalation-list"),
+    path("escalations/new/", escalation_create, name="escalation-create"),
+    path("escalations/<int:pk>/", escalation_detail, name="escalation-detail"),
+    path("escalations/<int:pk>/decide/", escalation_decide, name="escalation-decide"),
+    path("escalations/<int:pk>/outcome/", escalation_outcome, name="escalation-outcome"),
+]

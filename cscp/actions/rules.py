@@ -1,0 +1,72 @@
+"""Who may see and change actions, as `rules` predicates computed from memberships.
+
+Every predicate reads the person's roles through `roles_of`, which is cached for the request, and the action's
+owner ids (never its related rows), so checking a page's worth of actions costs no queries.
+
+- See an action: the oversight roles (admins, the Board, the Business Group, the Independent Scrutineer), members
+  of its owning group, members of its owning agency, and its named owner.
+- Change it (details, progress notes, completion): admins, the owning group's chair or vice-chair, the named owner.
+- Sign it off, record its impact, close or reopen it: admins and the owning group's chair or vice-chair. An action
+  owned by an agency alone is signed off by an admin.
+- Raise an action: admins, and chairs and vice-chairs for their own groups.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from cscp.models import GroupMembership
+from cscp.permissions import can_read_partnership, is_partnership_admin, roles_of
+
+CHAIR_ROLES = frozenset({GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR})
+
+
+def chaired_group_ids(user) -> set[int]:
+    return {group_id for group_id, held in roles_of(user).group_roles.items() if held & CHAIR_ROLES}
+
+
+@rules.predicate
+def chairs_any_group(user) -> bool:
+    return bool(chaired_group_ids(user))
+
+
+@rules.predicate
+def is_owning_group_member(user, action) -> bool:
+    return action is not None and action.owner_group_id in roles_of(user).group_roles
+
+
+@rules.predicate
+def is_owning_agency_member(user, action) -> bool:
+    return action is not None and action.owner_agency_id in roles_of(user).agency_roles
+
+
+@rules.predicate
+def is_owning_group_chair(user, action) -> bool:
+    if action is None or action.owner_group_id is None:
+        return False
+    return bool(roles_of(user).group_roles.get(action.owner_group_id, frozenset()) & CHAIR_ROLES)
+
+
+@rules.predicate
+def is_named_owner(user, action) -> bool:
+    return action is not None and action.owner_person_id is not None and action.owner_person_id == user.pk
+
+
+@rules.predicate
+def may_chair_group(user, group) -> bool:
+    """May raise an action owned by this group."""
+    return group is not None and (is_partnership_admin(user) or group.pk in chaired_group_ids(user))
+
+
+can_view_action = can_read_partnership | is_owning_group_member | is_owning_agency_member | is_named_owner
+can_change_action = is_partnership_admin | is_owning_group_chair | is_named_owner
+can_sign_off_action = is_partnership_admin | is_owning_group_chair
+can_add_action = is_partnership_admin | chairs_any_group
+
+rules.add_perm("cscp.view_action", can_view_action)
+rules.add_perm("cscp.change_action", can_change_action)
+rules.add_perm("cscp.sign_off_action", can_sign_off_action)
+rules.add_perm("cscp.test_action_impact", can_sign_off_action)
+rules.add_perm("cscp.close_action", can_sign_off_action)
+rules.add_perm("cscp.raise_action", can_add_action)
+rules.add_perm("cscp.raise_action_for_group", may_chair_group)

@@ -1,0 +1,570 @@
+"""Writes for the one action tracker: every recommendation and action, whatever raised it.
+
+Every part of the product that makes actions (escalations, practice reviews, scrutiny, audits, Section 11)
+creates them through `action_create`, so they all get a reference, an owner and a due date checked the same way.
+Each transition is its own guarded service: raised → progress notes → completed (with evidence) → signed off by
+the owning group → impact tested; or closed at any point with a reason, and reopened.
+
+Each service is keyword-only and atomic, locks the action it moves (`select_for_update`), raises ValidationError
+keyed by field with a message that says what to do, and writes an audit event `cscp.action.<verb>` whose data
+holds what changed. django-simple-history keeps every version of the row, with who and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cscp.audit import record_event
+from cscp.models import Action, ActionNote, Agency, Escalation, Group, GroupMembership, Person, Priority, current_q
+from cscp.notifications import notify
+
+REFERENCE_PREFIX = "A-"
+# Tries at a fresh reference when another request took the one we chose at the same moment.
+REFERENCE_ATTEMPTS = 10
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_EXTENSIONS = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".odt",
+    ".rtf",
+    ".txt",
+    ".xls",
+    ".xlsx",
+    ".ods",
+    ".csv",
+    ".ppt",
+    ".pptx",
+    ".odp",
+    ".png",
+    ".jpg",
+    ".jpeg",
+)
+
+# The fields `action_update` may change. Stage, progress and the completion, sign-off and impact fields move
+# only through their own services.
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "source",
+    "source_reference",
+    "source_url",
+    "escalation",
+    "owner_group",
+    "owner_agency",
+    "owner_person",
+    "raised_on",
+    "due_date",
+    "priority",
+    "themes",
+)
+
+FIELD_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "source": "Source",
+    "source_reference": "Source reference",
+    "source_url": "Link to the source",
+    "escalation": "Escalation",
+    "owner_group": "Owner group",
+    "owner_agency": "Owner agency",
+    "owner_person": "Named owner",
+    "raised_on": "Date raised",
+    "due_date": "Due date",
+    "priority": "Business plan priority",
+    "themes": "Themes",
+    "progress": "Progress",
+    "stage": "Stage",
+}
+
+
+def _display(value: Any) -> str:
+    """A value as people read it, for the audit trail."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return date_format(value)
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(sorted(str(item) for item in value))
+    return str(value)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _link_is_safe(url: str) -> bool:
+    """A page in this service ("/reviews/3/") or a web address; never `javascript:` or another scheme."""
+    if not url:
+        return True
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return True
+    return url.lower().startswith(("https://", "http://")) and " " not in url
+
+
+def _check_details(values: dict[str, Any], *, changed: set[str] | None = None) -> None:
+    """The rules every action keeps, however it was raised or changed. `changed` names the fields being changed
+    (None when raising): an owner who has since left may stay on an action, but nobody may newly name them."""
+
+    def changing(name: str) -> bool:
+        return changed is None or name in changed
+
+    errors: dict[str, str] = {}
+    if not (values.get("title") or "").strip():
+        errors["title"] = "Enter the action"
+    if values.get("source") not in Action.Source.values:
+        errors["source"] = "Choose where the action came from"
+    group: Group | None = values.get("owner_group")
+    agency: Agency | None = values.get("owner_agency")
+    person: Person | None = values.get("owner_person")
+    if group is None and agency is None:
+        errors["owner_group"] = "Choose the group or the agency that owns this action"
+    # Reassigning an action to a group or agency that has been wound up would leave nobody to answer for it.
+    if group is not None and not group.is_active and changing("owner_group"):
+        errors["owner_group"] = f"{group} is no longer active: choose an active group"
+    if agency is not None and not agency.is_active and changing("owner_agency"):
+        errors["owner_agency"] = f"{agency} is no longer active: choose an active agency"
+    if person is not None and changing("owner_person") and not person.is_active:
+        errors["owner_person"] = f"{person} can no longer sign in: choose a person who is active"
+    raised_on: datetime.date | None = values.get("raised_on")
+    due_date: datetime.date | None = values.get("due_date")
+    if raised_on is None:
+        errors["raised_on"] = "Enter the date the action was raised"
+    elif raised_on > _today():
+        errors["raised_on"] = "Enter a date raised that is today or in the past"
+    if due_date is None:
+        errors["due_date"] = "Enter the date the action is due"
+    elif raised_on is not None and due_date < raised_on:
+        errors["due_date"] = "Enter a due date on or after the date the action was raised"
+    if not _link_is_safe(values.get("source_url") or ""):
+        errors["source_url"] = "Enter a link to a page in this service (starting with /) or a web address"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_reference() -> str:
+    """One more than the highest "A-" reference so far ("A-0042" → "A-0043"; past "A-9999" they grow longer)."""
+    last = (
+        Action.objects.filter(reference__regex=r"^A-[0-9]+$")
+        .annotate(reference_length=Length("reference"))
+        .order_by("-reference_length", "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last[len(REFERENCE_PREFIX) :]) + 1 if last else 1
+    return f"{REFERENCE_PREFIX}{number:04d}"
+
+
+def _save(action: Action, *, actor: Person | None, reason: str, fields: Iterable[str] | None = None) -> None:
+    """Save with who and why, for the action's history."""
+    action.updated_at = timezone.now()
+    action._change_reason = reason
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        action._history_user = actor
+    if fields is None:
+        action.save()
+    else:
+        action.save(update_fields=[*fields, "updated_at"])
+
+
+def _lock(action: Action) -> Action:
+    return Action.objects.select_for_update().get(pk=action.pk)
+
+
+def action_url(action: Action) -> str:
+    return reverse("cscp:action-detail", args=[action.pk])
+
+
+def _tell_owner(action: Action, *, actor: Person) -> None:
+    """Tell the named owner, once for each action they are named on, unless they named themselves."""
+    person = action.owner_person
+    if person is None or person.pk == getattr(actor, "pk", None):
+        return
+    notify(
+        recipient=person,
+        key=f"actions.action.{action.pk}.named-owner:person.{person.pk}",
+        subject=f"You are the named owner of action {action.reference}",
+        body=f"{action.title}\n\nDue {date_format(action.due_date)}.",
+        url=action_url(action),
+    )
+
+
+def _owning_chairs(action: Action) -> list[Person]:
+    if action.owner_group_id is None:
+        return []
+    memberships = GroupMembership.objects.filter(
+        current_q(),
+        group_id=action.owner_group_id,
+        role__in=(GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR),
+        person__is_active=True,
+    ).select_related("person")
+    return list({membership.person.pk: membership.person for membership in memberships}.values())
+
+
+def _check_actor_may(actor: Person, perm: str, action: Action) -> None:
+    if not actor.has_perm(perm, action):
+        raise PermissionDenied
+
+
+# Raising and changing.
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: Person | None,
+    title: str,
+    due_date: datetime.date,
+    source: str,
+    owner_group: Group | None = None,
+    owner_agency: Agency | None = None,
+    owner_person: Person | None = None,
+    description: str = "",
+    source_reference: str = "",
+    source_url: str = "",
+    escalation: Escalation | None = None,
+    priority: Priority | None = None,
+    themes: Iterable = (),
+    raised_on: datetime.date | None = None,
+    request=None,
+) -> Action:
+    """Raise an action. The one way every part of the product creates one, whatever its source.
+
+    Refuses a due date before the date raised, an action with neither an owning group nor an owning agency, and a
+    named owner who can no longer sign in. The reference ("A-0001") is the next free one; when two people raise
+    actions at the same moment, the second takes the number after.
+    """
+    values = {
+        "title": (title or "").strip(),
+        "description": (description or "").strip(),
+        "source": source,
+        "source_reference": (source_reference or "").strip(),
+        "source_url": (source_url or "").strip(),
+        "escalation": escalation,
+        "owner_group": owner_group,
+        "owner_agency": owner_agency,
+        "owner_person": owner_person,
+        "raised_on": raised_on or _today(),
+        "due_date": due_date,
+        "priority": priority,
+    }
+    _check_details(values)
+    action = Action(**values, raised_by=actor if getattr(actor, "is_authenticated", False) else None)
+    action.full_clean(exclude=["reference"], validate_unique=False, validate_constraints=False)
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        action.reference = _next_reference()
+        try:
+            with transaction.atomic():
+                _save(action, actor=actor, reason="Raised")
+        except IntegrityError:
+            if not Action.objects.filter(reference=action.reference).exists():
+                raise
+            action.pk = None
+            action._state.adding = True
+            continue
+        break
+    else:
+        raise ValidationError("Someone else raised an action at the same moment: try again")
+    themes = list(themes)
+    if themes:
+        action.themes.set(themes)
+    record_event(
+        "cscp.action.created",
+        actor=actor,
+        obj=action,
+        request=request,
+        message=action.title,
+        data={
+            "reference": action.reference,
+            "source": action.source,
+            "owner_group": _display(owner_group),
+            "owner_agency": _display(owner_agency),
+            "owner_person": _display(owner_person),
+            "due_date": action.due_date.isoformat(),
+        },
+    )
+    _tell_owner(action, actor=actor)
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor: Person, action: Action, values: dict[str, Any], request=None) -> Action:
+    """Change an action's details: what it is, where it came from, who owns it and when it is due."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"action_update cannot change {sorted(unknown)}: each stage has its own service")
+    _check_actor_may(actor, "cscp.change_action", action)
+    action = _lock(action)
+    if action.stage == Action.Stage.CLOSED:
+        raise ValidationError("This action is closed: reopen it before changing it")
+    values = dict(values)
+    for name in ("title", "description", "source_reference", "source_url"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    themes = values.pop("themes", None)
+    merged = {name: getattr(action, name) for name in EDITABLE_FIELDS if name != "themes"} | values
+    changed = {name for name, value in values.items() if getattr(action, name) != value}
+    _check_details(merged, changed=changed)
+
+    changes: dict[str, list[str]] = {}
+    for name in sorted(changed):
+        changes[FIELD_LABELS[name]] = [_display(getattr(action, name)), _display(values[name])]
+        setattr(action, name, values[name])
+    if themes is not None:
+        before = set(action.themes.all())
+        after = set(themes)
+        if before != after:
+            changes[FIELD_LABELS["themes"]] = [_display(before), _display(after)]
+    if not changes:
+        return action
+    action.full_clean(exclude=["reference"], validate_unique=False, validate_constraints=False)
+    _save(action, actor=actor, reason="Details changed")
+    if themes is not None:
+        action.themes.set(themes)
+    record_event("cscp.action.updated", actor=actor, obj=action, request=request, data={"changes": changes})
+    if "owner_person" in changed:
+        _tell_owner(action, actor=actor)
+    return action
+
+
+@transaction.atomic
+def action_note_add(
+    *,
+    actor: Person,
+    action: Action,
+    text: str,
+    progress: str = "",
+    noted_on: datetime.date | None = None,
+    request=None,
+) -> ActionNote:
+    """Add a dated progress note. A progress of not started, on track or at risk becomes the action's progress."""
+    _check_actor_may(actor, "cscp.change_action", action)
+    action = _lock(action)
+    noted_on = noted_on or _today()
+    text = (text or "").strip()
+    errors: dict[str, str] = {}
+    if action.stage == Action.Stage.CLOSED:
+        raise ValidationError("This action is closed: reopen it before adding a progress note")
+    if not text:
+        errors["text"] = "Enter the progress note"
+    if progress and progress not in Action.Progress.values:
+        errors["progress"] = "Choose not started, on track or at risk"
+    elif progress and action.stage != Action.Stage.OPEN:
+        errors["progress"] = "This action is no longer open: leave its progress as it is"
+    if noted_on > _today():
+        errors["noted_on"] = "Enter a date that is today or in the past"
+    elif noted_on < action.raised_on:
+        errors["noted_on"] = "Enter a date on or after the date the action was raised"
+    if errors:
+        raise ValidationError(errors)
+    note = ActionNote.objects.create(action=action, author=actor, noted_on=noted_on, progress=progress, text=text)
+    data: dict[str, Any] = {"note": note.pk, "noted_on": noted_on.isoformat()}
+    if progress and progress != action.progress:
+        data["changes"] = {
+            "Progress": [Action.Progress(action.progress).label, Action.Progress(progress).label],
+        }
+        action.progress = progress
+        _save(action, actor=actor, reason="Progress note added", fields=["progress"])
+    else:
+        _save(action, actor=actor, reason="Progress note added", fields=[])
+    record_event("cscp.action.note_added", actor=actor, obj=action, request=request, message=text[:500], data=data)
+    return note
+
+
+# Completing, signing off and testing the impact.
+
+
+@transaction.atomic
+def action_complete(
+    *,
+    actor: Person,
+    action: Action,
+    completed_on: datetime.date,
+    evidence: str,
+    evidence_file: File | None = None,
+    request=None,
+) -> Action:
+    """Mark an open action complete, with evidence of what was done (and, optionally, a file of it)."""
+    _check_actor_may(actor, "cscp.change_action", action)
+    action = _lock(action)
+    if action.stage != Action.Stage.OPEN:
+        raise ValidationError(f"This action is already {action.get_stage_display().lower()}")
+    evidence = (evidence or "").strip()
+    errors: dict[str, str] = {}
+    if completed_on is None:
+        errors["completed_on"] = "Enter the date the action was completed"
+    elif completed_on > _today():
+        errors["completed_on"] = "Enter a completion date that is today or in the past"
+    elif completed_on < action.raised_on:
+        errors["completed_on"] = "Enter a completion date on or after the date the action was raised"
+    if not evidence:
+        errors["evidence"] = "Describe the evidence that the action is complete"
+    if evidence_file is not None:
+        name = os.path.basename(evidence_file.name or "")
+        if not name.lower().endswith(EVIDENCE_EXTENSIONS):
+            errors["evidence_file"] = "The file must be a PDF, a document, a spreadsheet, a presentation or an image"
+        elif evidence_file.size is not None and evidence_file.size > MAX_EVIDENCE_BYTES:
+            errors["evidence_file"] = "The file must be smaller than 20 MB"
+        elif not evidence_file.size:
+            errors["evidence_file"] = "The file is empty: choose a file with the evidence in it"
+    if errors:
+        raise ValidationError(errors)
+    action.stage = Action.Stage.COMPLETED
+    action.completed_on = completed_on
+    action.completion_evidence = evidence
+    if evidence_file is not None:
+        action.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
+    _save(action, actor=actor, reason="Completed")
+    record_event(
+        "cscp.action.completed",
+        actor=actor,
+        obj=action,
+        request=request,
+        message=evidence[:500],
+        data={"completed_on": completed_on.isoformat(), "file": action.evidence_file.name or ""},
+    )
+    stamp = int(timezone.now().timestamp())
+    for chair in _owning_chairs(action):
+        if chair.pk == actor.pk:
+            continue
+        notify(
+            recipient=chair,
+            key=f"actions.action.{action.pk}.awaiting-sign-off.{stamp}:person.{chair.pk}",
+            subject=f"Action {action.reference} is complete and waiting for your sign-off",
+            body=action.title,
+            url=action_url(action),
+        )
+    return action
+
+
+@transaction.atomic
+def action_sign_off(*, actor: Person, action: Action, request=None) -> Action:
+    """The owning group's chair or vice-chair (or an admin) accepts the evidence that the action is done."""
+    _check_actor_may(actor, "cscp.sign_off_action", action)
+    action = _lock(action)
+    if not action.completion_evidence.strip():
+        raise ValidationError("Add evidence of completion before signing off")
+    if action.stage != Action.Stage.COMPLETED:
+        if action.signed_off_at is not None:
+            raise ValidationError("This action has already been signed off")
+        raise ValidationError("Mark the action as complete before signing it off")
+    if action.signed_off_at is not None:
+        raise ValidationError("This action has already been signed off")
+    action.signed_off_at = timezone.now()
+    action.signed_off_by = actor
+    _save(action, actor=actor, reason="Signed off")
+    record_event("cscp.action.signed_off", actor=actor, obj=action, request=request)
+    return action
+
+
+@transaction.atomic
+def action_record_impact(*, actor: Person, action: Action, made_difference: str, finding: str, request=None) -> Action:
+    """The last step: whether the signed-off action made a difference, and how the group knows."""
+    _check_actor_may(actor, "cscp.test_action_impact", action)
+    action = _lock(action)
+    if action.stage == Action.Stage.IMPACT_TESTED:
+        raise ValidationError("The impact of this action has already been recorded")
+    if action.stage != Action.Stage.COMPLETED or action.signed_off_at is None:
+        raise ValidationError("Sign off the action before recording its impact")
+    finding = (finding or "").strip()
+    errors: dict[str, str] = {}
+    if made_difference not in Action.Difference.values:
+        errors["made_difference"] = "Choose whether the action made a difference"
+    if not finding:
+        errors["finding"] = "Describe the difference the action made and how you know"
+    if errors:
+        raise ValidationError(errors)
+    action.made_difference = made_difference
+    action.impact_finding = finding
+    action.impact_tested_at = timezone.now()
+    action.impact_tested_by = actor
+    action.stage = Action.Stage.IMPACT_TESTED
+    _save(action, actor=actor, reason="Impact tested")
+    record_event(
+        "cscp.action.impact_recorded",
+        actor=actor,
+        obj=action,
+        request=request,
+        message=finding[:500],
+        data={"made_difference": made_difference},
+    )
+    return action
+
+
+# Closing and reopening.
+
+
+@transaction.atomic
+def action_close(*, actor: Person, action: Action, reason: str, request=None) -> Action:
+    """Close an action: done and tested, superseded, or no longer needed. The reason is kept in its history."""
+    _check_actor_may(actor, "cscp.close_action", action)
+    action = _lock(action)
+    if action.stage == Action.Stage.CLOSED:
+        raise ValidationError("This action is already closed")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the action is being closed"})
+    stage_before = action.stage
+    action.stage = Action.Stage.CLOSED
+    action.closed_at = timezone.now()
+    _save(action, actor=actor, reason=f"Closed: {reason}"[:100])
+    record_event(
+        "cscp.action.closed",
+        actor=actor,
+        obj=action,
+        request=request,
+        message=reason,
+        data={"reason": reason, "stage_before": stage_before},
+    )
+    return action
+
+
+@transaction.atomic
+def action_reopen(*, actor: Person, action: Action, reason: str, request=None) -> Action:
+    """Open a completed, impact-tested or closed action again, for more work.
+
+    Its sign-off and impact test no longer stand, so they are cleared (the history keeps them); the evidence
+    stays, for the next completion to build on.
+    """
+    _check_actor_may(actor, "cscp.close_action", action)
+    action = _lock(action)
+    if action.stage == Action.Stage.OPEN:
+        raise ValidationError("This action is already open")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the action is being reopened"})
+    stage_before = action.stage
+    action.stage = Action.Stage.OPEN
+    action.completed_on = None
+    action.signed_off_at = None
+    action.signed_off_by = None
+    action.impact_tested_at = None
+    action.impact_tested_by = None
+    action.made_difference = ""
+    action.impact_finding = ""
+    action.closed_at = None
+    _save(action, actor=actor, reason=f"Reopened: {reason}"[:100])
+    record_event(
+        "cscp.action.reopened",
+        actor=actor,
+        obj=action,
+        request=request,
+        message=reason,
+        data={"reason": reason, "stage_before": stage_before},
+    )
+    return action

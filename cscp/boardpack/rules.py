@@ -1,0 +1,12 @@
+"""Who may read and make Board packs.
+
+The pack is read by the people who hold the partnership to account (Board members, the Business Group, the
+Independent Scrutineer) and by the partnership team, who make it.
+"""
+
+import rules
+
+from cscp.permissions import can_read_partnership, is_partnership_admin
+
+rules.add_perm("cscp.view_board_pack", can_read_partnership)
+rules.add_perm("cscp.generate_board_pack", is_partnership_admin)

@@ -1,0 +1,789 @@
+"""Writes for impact updates and escalations: the template, reporting cycles, drafting and reviewing updates,
+and raising and deciding escalations.
+
+Each service is keyword-only and atomic, validates (raising ValidationError keyed by field), locks the row it
+transitions with `select_for_update()`, and writes an audit event with a dotted code. Views check who may act;
+services check that the act makes sense now (an update is not submitted twice, an outcome waits for a decision).
+
+Impact updates are written by two people at once (a chair and a vice-chair). Every change raises the update's
+`version`; a change made from an older version is refused with `UpdateChanged`, so nobody's text is silently
+overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cscp.audit import record_event
+from cscp.models import (
+    Action,
+    Escalation,
+    EvidenceLink,
+    Group,
+    GroupMembership,
+    ImpactTemplateSection,
+    ImpactUpdate,
+    ImpactUpdateAnswer,
+    ImpactUpdateComment,
+    Meeting,
+    Person,
+    Priority,
+    ReportingCycle,
+    Theme,
+    current_q,
+)
+from cscp.notifications import notify
+
+STALE_MESSAGE = (
+    "Someone else changed this update while you were editing. Their text is shown below; your text is kept in "
+    "the box – merge them and save again"
+)
+EDITABLE_STATUSES = (ImpactUpdate.Status.DRAFT, ImpactUpdate.Status.CHANGES_REQUESTED)
+
+
+class UpdateChanged(ValidationError):
+    """The update was changed by someone else since the person loaded the form."""
+
+
+def _long_date(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _required_text(value: str, field: str, message: str, errors: dict[str, str]) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors[field] = message
+    return value
+
+
+def people_in_groups_of_kind(kind: str) -> list[Person]:
+    """Everyone belonging today to an active group of this kind (the Board, the Business Group)."""
+    return list(
+        Person.objects.filter(
+            is_active=True,
+            group_memberships__in=GroupMembership.objects.filter(current_q(), group__kind=kind, group__is_active=True),
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def chairs_of(group: Group) -> list[Person]:
+    """The group's chair and vice-chair today."""
+    return list(
+        Person.objects.filter(
+            is_active=True,
+            group_memberships__in=GroupMembership.objects.filter(
+                current_q(),
+                group=group,
+                role__in=(GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR),
+            ),
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# The agreed impact template.
+
+
+def _section_values(title: str, hint: str) -> tuple[str, str]:
+    errors: dict[str, str] = {}
+    title = _required_text(title, "title", "Enter the section's title", errors)
+    if errors:
+        raise ValidationError(errors)
+    return title, (hint or "").strip()
+
+
+@transaction.atomic
+def impact_section_create(
+    *, actor: Person, title: str, hint: str = "", is_required: bool = True, request=None
+) -> ImpactTemplateSection:
+    title, hint = _section_values(title, hint)
+    last = ImpactTemplateSection.objects.select_for_update().aggregate(last=Max("order"))["last"] or 0
+    section = ImpactTemplateSection(title=title, hint=hint, is_required=is_required, order=last + 1)
+    section.full_clean()
+    section.save()
+    record_event("cscp.impact_section.created", actor=actor, obj=section, request=request)
+    return section
+
+
+@transaction.atomic
+def impact_section_update(
+    *,
+    actor: Person,
+    section: ImpactTemplateSection,
+    title: str,
+    hint: str = "",
+    is_required: bool = True,
+    is_active: bool = True,
+    request=None,
+) -> ImpactTemplateSection:
+    """Change a section. Retiring one (not active) takes it out of updates not yet submitted; updates that
+    answered it keep their answer."""
+    title, hint = _section_values(title, hint)
+    section = ImpactTemplateSection.objects.select_for_update().get(pk=section.pk)
+    changes = {
+        name: [str(getattr(section, name)), str(value)]
+        for name, value in {"title": title, "hint": hint, "is_required": is_required, "is_active": is_active}.items()
+        if getattr(section, name) != value
+    }
+    section.title, section.hint, section.is_required, section.is_active = title, hint, is_required, is_active
+    section.full_clean()
+    section.save()
+    if changes:
+        code = "retired" if changes.get("is_active") == ["True", "False"] else "updated"
+        record_event(
+            f"cscp.impact_section.{code}", actor=actor, obj=section, request=request, data={"changes": changes}
+        )
+    return section
+
+
+@transaction.atomic
+def impact_section_move(*, actor: Person, section: ImpactTemplateSection, direction: str, request=None) -> None:
+    """Move a section one place up or down the template, among the sections in use."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Choose to move the section up or down")
+    sections = list(ImpactTemplateSection.objects.select_for_update().filter(is_active=True).order_by("order", "pk"))
+    positions = [s.pk for s in sections]
+    if section.pk not in positions:
+        raise ValidationError("Only sections in use can be moved: make this one active first")
+    index = positions.index(section.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(sections):
+        return
+    sections[index], sections[other] = sections[other], sections[index]
+    # Renumber from 1 so that gaps and ties left by earlier edits disappear; retired sections follow.
+    for number, item in enumerate(sections, start=1):
+        if item.order != number:
+            item.order = number
+            item.save(update_fields=["order"])
+    record_event("cscp.impact_section.moved", actor=actor, obj=section, request=request, data={"direction": direction})
+
+
+# Reporting cycles.
+
+
+def _validate_cycle(
+    *,
+    cycle: ReportingCycle | None,
+    title: str,
+    board_meeting: Meeting | None,
+    business_meeting: Meeting | None,
+    due_date: datetime.date | None,
+    groups: list[Group],
+) -> str:
+    errors: dict[str, str] = {}
+    title = _required_text(title, "title", "Enter a title for the reporting cycle", errors)
+    if board_meeting is None:
+        errors["board_meeting"] = "Choose the Board meeting that will read these updates"
+    elif board_meeting.group.kind != Group.Kind.BOARD:
+        errors["board_meeting"] = "Choose a meeting of the Board"
+    else:
+        taken = ReportingCycle.objects.filter(board_meeting=board_meeting)
+        if cycle is not None:
+            taken = taken.exclude(pk=cycle.pk)
+        clash = taken.first()
+        if clash is not None:
+            errors["board_meeting"] = (
+                f"The Board meeting on {_long_date(board_meeting.date)} already has a reporting cycle "
+                f"({clash.title}): choose another meeting"
+            )
+    if business_meeting is not None:
+        if business_meeting.group.kind != Group.Kind.BUSINESS:
+            errors["business_meeting"] = "Choose a meeting of the Business Group"
+        elif board_meeting is not None and business_meeting.date > board_meeting.date:
+            errors["business_meeting"] = (
+                f"Choose a Business Group meeting on or before the Board meeting on {_long_date(board_meeting.date)}"
+            )
+    if due_date is None:
+        errors["due_date"] = "Enter the date updates are due"
+    elif "business_meeting" not in errors and "board_meeting" not in errors:
+        if business_meeting is not None and due_date > business_meeting.date:
+            errors["due_date"] = (
+                "Enter a due date on or before the Business Group meeting on "
+                f"{_long_date(business_meeting.date)}, so the group can read the updates first"
+            )
+        elif business_meeting is None and board_meeting is not None and due_date > board_meeting.date:
+            errors["due_date"] = (
+                f"Enter a due date on or before the Board meeting on {_long_date(board_meeting.date)}, "
+                "so the Board can read the updates first"
+            )
+    if not groups:
+        errors["groups"] = "Choose at least one group that must report"
+    elif cycle is not None:
+        kept = {g.pk for g in groups}
+        started = [u.group.name for u in cycle.updates.select_related("group") if u.group_id not in kept]
+        if started:
+            errors["groups"] = (
+                f"Keep {', '.join(sorted(started))} in this cycle: "
+                f"{'it has' if len(started) == 1 else 'they have'} started an update"
+            )
+    if errors:
+        raise ValidationError(errors)
+    return title
+
+
+@transaction.atomic
+def reporting_cycle_create(
+    *,
+    actor: Person,
+    title: str,
+    board_meeting: Meeting,
+    due_date: datetime.date,
+    groups: Iterable[Group],
+    business_meeting: Meeting | None = None,
+    request=None,
+) -> ReportingCycle:
+    groups = list(groups)
+    title = _validate_cycle(
+        cycle=None,
+        title=title,
+        board_meeting=board_meeting,
+        business_meeting=business_meeting,
+        due_date=due_date,
+        groups=groups,
+    )
+    cycle = ReportingCycle(
+        title=title, board_meeting=board_meeting, business_meeting=business_meeting, due_date=due_date
+    )
+    try:
+        with transaction.atomic():
+            cycle.save()
+    except IntegrityError as exc:
+        # Another admin gave the same Board meeting a cycle a moment ago.
+        raise ValidationError(
+            {"board_meeting": "This Board meeting already has a reporting cycle: choose another meeting"}
+        ) from exc
+    cycle.groups.set(groups)
+    record_event(
+        "cscp.reporting_cycle.created",
+        actor=actor,
+        obj=cycle,
+        request=request,
+        data={"groups": sorted(g.pk for g in groups), "due_date": due_date.isoformat()},
+    )
+    return cycle
+
+
+@transaction.atomic
+def reporting_cycle_update(
+    *,
+    actor: Person,
+    cycle: ReportingCycle,
+    title: str,
+    board_meeting: Meeting,
+    due_date: datetime.date,
+    groups: Iterable[Group],
+    business_meeting: Meeting | None = None,
+    request=None,
+) -> ReportingCycle:
+    cycle = ReportingCycle.objects.select_for_update().get(pk=cycle.pk)
+    groups = list(groups)
+    title = _validate_cycle(
+        cycle=cycle,
+        title=title,
+        board_meeting=board_meeting,
+        business_meeting=business_meeting,
+        due_date=due_date,
+        groups=groups,
+    )
+    cycle.title, cycle.board_meeting, cycle.business_meeting, cycle.due_date = (
+        title,
+        board_meeting,
+        business_meeting,
+        due_date,
+    )
+    try:
+        with transaction.atomic():
+            cycle.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"board_meeting": "This Board meeting already has a reporting cycle: choose another meeting"}
+        ) from exc
+    cycle.groups.set(groups)
+    record_event(
+        "cscp.reporting_cycle.updated",
+        actor=actor,
+        obj=cycle,
+        request=request,
+        data={"groups": sorted(g.pk for g in groups), "due_date": due_date.isoformat()},
+    )
+    return cycle
+
+
+# Drafting an update.
+
+
+def _missing_message(section: ImpactTemplateSection) -> str:
+    """ "What difference it made" → "Enter what difference it made"; an acronym keeps its capitals."""
+    title = section.title.strip()
+    if len(title) > 1 and title[1].isupper():
+        return f"Enter {title}"
+    return f"Enter {title[:1].lower()}{title[1:]}"
+
+
+@transaction.atomic
+def impact_update_start(*, actor: Person, cycle: ReportingCycle, group: Group, request=None) -> ImpactUpdate:
+    """The group's update for the cycle, made on first visit. Opening it again returns the same update."""
+    if not cycle.groups.filter(pk=group.pk).exists():
+        raise ValidationError(f"{group} is not due to report in {cycle}")
+    existing = ImpactUpdate.objects.filter(cycle=cycle, group=group).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            update = ImpactUpdate.objects.create(cycle=cycle, group=group, updated_by=actor)
+    except IntegrityError:
+        # The chair and vice-chair opened it at the same moment: both work on the one update.
+        return ImpactUpdate.objects.get(cycle=cycle, group=group)
+    record_event("cscp.impact_update.started", actor=actor, obj=update, request=request)
+    return update
+
+
+def _lock_update(update: ImpactUpdate) -> ImpactUpdate:
+    return ImpactUpdate.objects.select_for_update().select_related("cycle", "group").get(pk=update.pk)
+
+
+def _check_editable(update: ImpactUpdate) -> None:
+    if update.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            "This update has been submitted, so it cannot be changed unless the Business Group asks for changes"
+        )
+
+
+def _check_version(update: ImpactUpdate, version, field: str | None = None) -> None:
+    try:
+        matches = int(version) == update.version
+    except (TypeError, ValueError):
+        matches = False
+    if not matches:
+        raise UpdateChanged({field: STALE_MESSAGE} if field else STALE_MESSAGE)
+
+
+def _touch(update: ImpactUpdate, actor: Person, *extra_fields: str) -> None:
+    update.version += 1
+    update.updated_at = timezone.now()
+    update.updated_by = actor
+    update.save(update_fields=["version", "updated_at", "updated_by", *extra_fields])
+
+
+@transaction.atomic
+def impact_update_save_section(
+    *,
+    actor: Person,
+    update: ImpactUpdate,
+    section: ImpactTemplateSection,
+    text: str,
+    version: int,
+    completed: bool = True,
+    request=None,
+) -> ImpactUpdateAnswer:
+    """Save one section's answer. `completed` is False for "Save and come back later"."""
+    locked = _lock_update(update)
+    _check_editable(locked)
+    _check_version(locked, version, "text")
+    if not section.is_active:
+        raise ValidationError({"text": "This section is no longer part of the impact template"})
+    text = (text or "").strip()
+    answer, _ = ImpactUpdateAnswer.objects.get_or_create(update=locked, section=section)
+    answer.text = text
+    answer.is_complete = bool(completed and text)
+    answer.save()
+    _touch(locked, actor)
+    update.version, update.updated_at, update.updated_by = locked.version, locked.updated_at, actor
+    record_event(
+        "cscp.impact_update.section_saved",
+        actor=actor,
+        obj=locked,
+        request=request,
+        data={"section": section.pk, "completed": bool(completed and text), "version": locked.version},
+    )
+    return answer
+
+
+def _check_evidence_url(url: str) -> str:
+    url = (url or "").strip()
+    # A page of the product, or a web address: never javascript: or another scheme a link could run.
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    if url.lower().startswith(("https://", "http://")):
+        return url
+    raise ValidationError({"link_url": "Enter a web address starting with https://, or a page of this service"})
+
+
+@transaction.atomic
+def impact_update_set_evidence(
+    *,
+    actor: Person,
+    update: ImpactUpdate,
+    version: int,
+    actions: Iterable[Action],
+    remove_links: Iterable[EvidenceLink] = (),
+    link_title: str = "",
+    link_url: str = "",
+    request=None,
+) -> ImpactUpdate:
+    """Choose the group's actions that evidence the update, remove links, and add a link to other evidence."""
+    locked = _lock_update(update)
+    _check_editable(locked)
+    _check_version(locked, version)
+    actions = list(actions)
+    if any(action.owner_group_id != locked.group_id for action in actions):
+        raise ValidationError({"actions": f"Choose actions owned by {locked.group}"})
+    link_title, link_url = (link_title or "").strip(), (link_url or "").strip()
+    if link_title or link_url:
+        errors = {}
+        if not link_title:
+            errors["link_title"] = "Enter a title for the link"
+        if not link_url:
+            errors["link_url"] = "Enter the web address of the evidence"
+        else:
+            try:
+                link_url = _check_evidence_url(link_url)
+            except ValidationError as exc:
+                errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        if errors:
+            raise ValidationError(errors)
+    remove_ids = [link.pk for link in remove_links if link.update_id == locked.pk]
+    before = set(locked.actions.values_list("pk", flat=True))
+    locked.actions.set(actions)
+    removed = EvidenceLink.objects.filter(update=locked, pk__in=remove_ids).delete()[0] if remove_ids else 0
+    added = None
+    if link_title:
+        added = EvidenceLink.objects.create(update=locked, kind="link", title=link_title[:300], url=link_url[:500])
+    _touch(locked, actor)
+    update.version = locked.version
+    record_event(
+        "cscp.impact_update.evidence_changed",
+        actor=actor,
+        obj=locked,
+        request=request,
+        data={
+            "actions_added": sorted({a.pk for a in actions} - before),
+            "actions_removed": sorted(before - {a.pk for a in actions}),
+            "links_removed": removed,
+            "link_added": added.pk if added else None,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def evidence_link_add(
+    *, update: ImpactUpdate, kind: str, title: str, url: str, actor: Person | None = None, request=None
+) -> EvidenceLink:
+    """Link evidence held elsewhere in the product (an indicator, an audit) to an update.
+
+    For other apps to call. It does not raise the update's version: a link added alongside someone's
+    drafting loses nobody's text."""
+    errors = {}
+    title = _required_text(title, "title", "Enter a title for the evidence", errors)
+    if not (kind or "").strip():
+        errors["kind"] = "Say what kind of evidence this is, for example indicator"
+    try:
+        url = _check_evidence_url(url)
+    except ValidationError:
+        errors["url"] = "Enter a web address starting with https://, or a page of this service"
+    if errors:
+        raise ValidationError(errors)
+    link = EvidenceLink.objects.create(update=update, kind=kind.strip()[:50], title=title[:300], url=url[:500])
+    record_event(
+        "cscp.impact_update.evidence_linked",
+        actor=actor,
+        obj=update,
+        request=request,
+        data={"link": link.pk, "kind": link.kind},
+    )
+    return link
+
+
+def missing_required_sections(update: ImpactUpdate) -> list[ImpactTemplateSection]:
+    answered = set(
+        ImpactUpdateAnswer.objects.filter(update=update).exclude(text="").values_list("section_id", flat=True)
+    )
+    return [
+        section
+        for section in ImpactTemplateSection.objects.filter(is_active=True, is_required=True).order_by("order", "pk")
+        if section.pk not in answered
+    ]
+
+
+@transaction.atomic
+def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, request=None) -> ImpactUpdate:
+    """Submit the update to the Business Group. Refused, keyed `section-<pk>`, while a required section is empty."""
+    locked = _lock_update(update)
+    _check_editable(locked)
+    _check_version(locked, version)
+    missing = missing_required_sections(locked)
+    if missing:
+        raise ValidationError({f"section-{section.pk}": _missing_message(section) for section in missing})
+    resubmission = locked.status == ImpactUpdate.Status.CHANGES_REQUESTED
+    # The submitted update keeps an answer to every section of the template as it stood, so it reads the same
+    # after the template changes.
+    for section in ImpactTemplateSection.objects.filter(is_active=True):
+        ImpactUpdateAnswer.objects.get_or_create(update=locked, section=section)
+    locked.status = ImpactUpdate.Status.SUBMITTED
+    # The first submission is what decides whether the update was on time; a revision does not move it.
+    if locked.submitted_at is None:
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = actor
+    _touch(locked, actor, "status", "submitted_at", "submitted_by")
+    record_event(
+        "cscp.impact_update.resubmitted" if resubmission else "cscp.impact_update.submitted",
+        actor=actor,
+        obj=locked,
+        request=request,
+        data={"version": locked.version},
+    )
+    url = reverse("cscp:update-detail", args=[locked.pk])
+    verb = "resubmitted" if resubmission else "submitted"
+    for person in people_in_groups_of_kind(Group.Kind.BUSINESS):
+        notify(
+            recipient=person,
+            key=f"cscp.impact_update.{locked.pk}.{verb}.v{locked.version}:person.{person.pk}",
+            subject=f"{locked.group} has {verb} its impact update for {locked.cycle}",
+            body=f"{actor} {verb} the update. Read it, comment, and acknowledge it or ask for changes.",
+            url=url,
+        )
+    return locked
+
+
+# Reviewing an update.
+
+
+@transaction.atomic
+def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdateComment:
+    errors: dict[str, str] = {}
+    text = _required_text(text, "text", "Enter your comment", errors)
+    if errors:
+        raise ValidationError(errors)
+    comment = ImpactUpdateComment.objects.create(update=update, author=actor, text=text)
+    record_event("cscp.impact_update.commented", actor=actor, obj=update, request=request, data={"comment": comment.pk})
+    url = reverse("cscp:update-detail", args=[update.pk])
+    for person in chairs_of(update.group):
+        if person.pk != actor.pk:
+            notify(
+                recipient=person,
+                key=f"cscp.impact_update.{update.pk}.comment.{comment.pk}:person.{person.pk}",
+                subject=f"{actor} commented on {update.group}'s impact update",
+                body=text[:500],
+                url=url,
+            )
+    return comment
+
+
+def _check_submitted(update: ImpactUpdate, doing: str) -> None:
+    if update.status == ImpactUpdate.Status.ACKNOWLEDGED:
+        raise ValidationError(f"This update has already been acknowledged, so you cannot {doing}")
+    if update.status != ImpactUpdate.Status.SUBMITTED:
+        raise ValidationError(f"You can {doing} once the group has submitted its update")
+
+
+@transaction.atomic
+def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdate:
+    """Send the update back to its group with what to change; its chair and vice-chair are told."""
+    errors: dict[str, str] = {}
+    text = _required_text(text, "text", "Enter what the group should change", errors)
+    if errors:
+        raise ValidationError(errors)
+    locked = _lock_update(update)
+    _check_submitted(locked, "ask for changes")
+    locked.status = ImpactUpdate.Status.CHANGES_REQUESTED
+    _touch(locked, actor, "status")
+    ImpactUpdateComment.objects.create(
+        update=locked, author=actor, kind=ImpactUpdateComment.Kind.CHANGES_REQUESTED, text=text
+    )
+    record_event("cscp.impact_update.changes_requested", actor=actor, obj=locked, request=request)
+    url = reverse("cscp:update-edit", args=[locked.cycle_id, locked.group_id])
+    for person in chairs_of(locked.group):
+        notify(
+            recipient=person,
+            key=f"cscp.impact_update.{locked.pk}.changes_requested.v{locked.version}:person.{person.pk}",
+            subject=f"The Business Group has asked for changes to {locked.group}'s impact update",
+            body=text[:500],
+            url=url,
+        )
+    return locked
+
+
+@transaction.atomic
+def impact_update_acknowledge(*, actor: Person, update: ImpactUpdate, text: str = "", request=None) -> ImpactUpdate:
+    locked = _lock_update(update)
+    _check_submitted(locked, "acknowledge it")
+    locked.status = ImpactUpdate.Status.ACKNOWLEDGED
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = actor
+    _touch(locked, actor, "status", "acknowledged_at", "acknowledged_by")
+    ImpactUpdateComment.objects.create(
+        update=locked,
+        author=actor,
+        kind=ImpactUpdateComment.Kind.ACKNOWLEDGEMENT,
+        text=(text or "").strip() or "Acknowledged on behalf of the Business Group.",
+    )
+    record_event("cscp.impact_update.acknowledged", actor=actor, obj=locked, request=request)
+    url = reverse("cscp:update-detail", args=[locked.pk])
+    for person in chairs_of(locked.group):
+        notify(
+            recipient=person,
+            key=f"cscp.impact_update.{locked.pk}.acknowledged:person.{person.pk}",
+            subject=f"The Business Group has acknowledged {locked.group}'s impact update",
+            url=url,
+        )
+    return locked
+
+
+# Escalations.
+
+
+@transaction.atomic
+def escalation_raise(
+    *,
+    actor: Person,
+    group: Group,
+    title: str,
+    concern: str,
+    evidence: str,
+    ask: str,
+    source: str = Escalation.Source.DIRECT,
+    source_label: str = "",
+    source_url: str = "",
+    impact_update: ImpactUpdate | None = None,
+    board_meeting: Meeting | None = None,
+    priority: Priority | None = None,
+    themes: Iterable[Theme] = (),
+    request=None,
+) -> Escalation:
+    """Raise a concern with the Board in a group's name. Other apps call this too (a scorecard raises one from
+    an indicator with source="indicator" and a label and link back to it). The Board's members are told."""
+    errors: dict[str, str] = {}
+    title = _required_text(title, "title", "Enter a title for the escalation", errors)
+    concern = _required_text(concern, "concern", "Enter the concern", errors)
+    evidence = _required_text(evidence, "evidence", "Enter the evidence for the concern", errors)
+    ask = _required_text(ask, "ask", "Enter what you are asking the Board to do", errors)
+    if len(title) > 300:
+        errors["title"] = "Enter a title of 300 characters or fewer"
+    if group is None:
+        errors["group"] = "Choose the group raising the escalation"
+    if source not in Escalation.Source.values:
+        errors["source"] = "Choose where the escalation comes from"
+    if board_meeting is not None and board_meeting.group.kind != Group.Kind.BOARD:
+        errors["board_meeting"] = "Choose a meeting of the Board"
+    if source_url:
+        try:
+            source_url = _check_evidence_url(source_url)
+        except ValidationError:
+            errors["source_url"] = "Give a link to a page of this service, or a web address starting with https://"
+    if impact_update is not None:
+        if group is not None and impact_update.group_id != group.pk:
+            errors["group"] = f"An escalation from {impact_update.group}'s update is raised by that group"
+        source = Escalation.Source.IMPACT_UPDATE
+        source_label = source_label or f"Impact update: {impact_update}"
+        source_url = source_url or reverse("cscp:update-detail", args=[impact_update.pk])
+    if errors:
+        raise ValidationError(errors)
+    escalation = Escalation(
+        title=title,
+        concern=concern,
+        evidence=evidence,
+        ask=ask,
+        raised_by_group=group,
+        raised_by=actor,
+        source=source,
+        source_label=(source_label or "")[:300],
+        source_url=(source_url or "")[:500],
+        impact_update=impact_update,
+        board_meeting=board_meeting,
+        priority=priority,
+    )
+    escalation.full_clean()
+    escalation.save()
+    escalation.themes.set(list(themes))
+    record_event(
+        "cscp.escalation.raised",
+        actor=actor,
+        obj=escalation,
+        request=request,
+        data={"group": group.pk, "source": source},
+    )
+    url = reverse("cscp:escalation-detail", args=[escalation.pk])
+    for person in people_in_groups_of_kind(Group.Kind.BOARD):
+        notify(
+            recipient=person,
+            key=f"cscp.escalation.{escalation.pk}.raised:person.{person.pk}",
+            subject=f"{group} has escalated a concern to the Board: {title}",
+            body=ask[:500],
+            url=url,
+        )
+    return escalation
+
+
+def _lock_escalation(escalation: Escalation) -> Escalation:
+    return Escalation.objects.select_for_update().select_related("raised_by_group").get(pk=escalation.pk)
+
+
+@transaction.atomic
+def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, request=None) -> Escalation:
+    """Record the Board's decision. The escalation stays open until its outcome is recorded."""
+    errors: dict[str, str] = {}
+    decision = _required_text(decision, "decision", "Enter the Board's decision", errors)
+    if errors:
+        raise ValidationError(errors)
+    locked = _lock_escalation(escalation)
+    if locked.status != Escalation.Status.AWAITING_DECISION:
+        raise ValidationError("The Board's decision on this escalation has already been recorded")
+    locked.status = Escalation.Status.DECIDED
+    locked.decision = decision
+    locked.decided_at = timezone.now()
+    locked.decided_by = actor
+    locked.save(update_fields=["status", "decision", "decided_at", "decided_by"])
+    record_event("cscp.escalation.decided", actor=actor, obj=locked, request=request)
+    url = reverse("cscp:escalation-detail", args=[locked.pk])
+    recipients = {p.pk: p for p in chairs_of(locked.raised_by_group)}
+    for person in recipients.values():
+        notify(
+            recipient=person,
+            key=f"cscp.escalation.{locked.pk}.decided:person.{person.pk}",
+            subject=f"The Board has decided on {locked.raised_by_group}'s escalation: {locked.title}",
+            body=decision[:500],
+            url=url,
+        )
+    return locked
+
+
+@transaction.atomic
+def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome: str, request=None) -> Escalation:
+    """Record what came of the Board's decision, which closes the escalation."""
+    errors: dict[str, str] = {}
+    outcome = _required_text(outcome, "outcome", "Enter the outcome", errors)
+    if errors:
+        raise ValidationError(errors)
+    locked = _lock_escalation(escalation)
+    if locked.status == Escalation.Status.AWAITING_DECISION:
+        raise ValidationError("Record the Board's decision before the outcome")
+    if locked.status == Escalation.Status.CLOSED:
+        raise ValidationError("The outcome of this escalation has already been recorded")
+    locked.status = Escalation.Status.CLOSED
+    locked.outcome = outcome
+    locked.outcome_recorded_at = timezone.now()
+    locked.outcome_recorded_by = actor
+    locked.save(update_fields=["status", "outcome", "outcome_recorded_at", "outcome_recorded_by"])
+    record_event("cscp.escalation.closed", actor=actor, obj=locked, request=request)
+    url = reverse("cscp:escalation-detail", args=[locked.pk])
+    for person in chairs_of(locked.raised_by_group):
+        notify(
+            recipient=person,
+            key=f"cscp.escalation.{locked.pk}.closed:person.{person.pk}",
+            subject=f"The outcome of {locked.raised_by_group}'s escalation has been recorded: {locked.title}",
+            body=outcome[:500],
+            url=url,
+        )
+    return locked

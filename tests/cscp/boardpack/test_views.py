@@ -1,0 +1,203 @@
+"""The Board packs pages: the list of Board meetings, a meeting's pack on screen, making it and downloading it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cscp.boardpack.services import board_pack_generate
+from cscp.models import BoardPack, Meeting
+from tests.cscp.boardpack import helpers as h
+
+pytestmark = pytest.mark.django_db
+
+
+def pack_url(meeting) -> str:
+    return reverse("cscp:board-pack", args=[meeting.pk])
+
+
+# The list of Board meetings.
+
+
+def test_the_list_sends_anonymous_visitors_to_sign_in(partnership, client_for):
+    response = client_for(None).get(reverse("cscp:board-meetings"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("persona", ["chair", "officer", "s11lead", "outsider"])
+def test_people_outside_the_boards_oversight_cannot_see_the_list(partnership, client_for, persona):
+    assert client_for(persona).get(reverse("cscp:board-meetings")).status_code == 403
+
+
+def test_the_list_shows_upcoming_and_past_board_meetings_with_each_packs_state(partnership, client_for, quick_pdf):
+    p = partnership
+    coming = h.board_meeting(p, h.days(20), title="Spring Board")
+    past = h.board_meeting(p, h.days(-40), title="Winter Board")
+    board_pack_generate(meeting=past)
+    Meeting.objects.create(group=p.business, date=h.days(10), title="Business Group meeting")
+
+    response = client_for("scrutineer").get(reverse("cscp:board-meetings"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Spring Board" in html and "Winter Board" in html
+    assert "Business Group meeting" not in html
+    assert [m.pk for m in response.context["upcoming"]] == [coming.pk]
+    assert [m.pk for m in response.context["past"]] == [past.pk]
+    assert "Not generated" in html and "Generated" in html
+    assert pack_url(coming) in html
+
+
+def _meetings(p, first: int, last: int) -> None:
+    for n in range(first, last):
+        meeting = h.board_meeting(p, h.days(-10 * (n + 1)))
+        if n % 2:
+            board_pack_generate(meeting=meeting)
+
+
+def test_the_list_costs_the_same_few_queries_for_3_meetings_or_30(partnership, client_for, quick_pdf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = partnership
+    h.board_meeting(p, h.days(15))
+    _meetings(p, 0, 3)
+    client = client_for("board")
+    client.get(reverse("cscp:board-meetings"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cscp:board-meetings"))
+    _meetings(p, 3, 30)
+
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("cscp:board-meetings"))
+
+    assert response.status_code == 200
+    assert len(response.context["past"].object_list) == 25
+    # The page's own reads are three (upcoming, a count and a page of past meetings, each with its pack); the rest
+    # is the session, the person's roles and the header every page has.
+    assert len(many) == len(few) <= 13
+
+
+def test_the_navigation_offers_board_packs_to_the_board_and_not_to_a_chair(partnership, client_for):
+    board_home = client_for("board").get(reverse("cscp:notifications")).content.decode()
+    chair_home = client_for("chair").get(reverse("cscp:notifications")).content.decode()
+    assert "Board packs" in board_home
+    assert "Board packs" not in chair_home
+
+
+# A meeting's pack on screen.
+
+
+def test_the_pack_preview_shows_the_same_sections_as_the_pdf(partnership, client_for):
+    p = partnership
+    meeting = h.board_meeting(p)
+    sections = h.template_sections()
+    cycle = h.cycle(meeting, [p.subgroup, p.other_subgroup])
+    h.update(cycle, p.subgroup, {sections[0]: "We trained 240 practitioners in the graded care profile."})
+    h.escalation(p.subgroup, p["chair"], "Delays in health assessments", meeting=meeting)
+    overdue = h.action(group=p.subgroup, person=p["chair"], due=h.days(-3))
+
+    response = client_for("business").get(pack_url(meeting))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for heading in ("Impact updates", "Escalations", "Actions: overdue and at risk"):
+        assert heading in html
+    assert "We trained 240 practitioners" in html
+    assert "Not received" in html
+    assert "Delays in health assessments" in html
+    assert overdue.reference in html
+    assert "Not generated yet" in html
+    # Only admins may make the pack; nobody can download one that does not exist.
+    assert "Generate the pack" not in html
+    assert "Download the PDF" not in html
+
+
+def test_an_admin_sees_the_generate_button_and_after_generating_the_download_link(partnership, client_for, quick_pdf):
+    meeting = h.board_meeting(partnership)
+    client = client_for("admin")
+    assert "Generate the pack" in client.get(pack_url(meeting)).content.decode()
+
+    response = client.post(reverse("cscp:board-pack-generate", args=[meeting.pk]), follow=True)
+
+    assert response.redirect_chain == [(pack_url(meeting), 302)]
+    html = response.content.decode()
+    assert "Board pack generated" in html
+    assert "Download the PDF" in html
+    assert "Generated on" in html
+    assert BoardPack.objects.get().generated_by == partnership["admin"]
+
+
+def test_generating_again_says_so(partnership, client_for, quick_pdf):
+    meeting = h.board_meeting(partnership)
+    board_pack_generate(meeting=meeting)
+
+    response = client_for("admin").post(reverse("cscp:board-pack-generate", args=[meeting.pk]), follow=True)
+
+    assert "Board pack generated again" in response.content.decode()
+    assert BoardPack.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["board", "business", "scrutineer", "chair", "outsider"])
+def test_only_admins_may_generate_a_pack(partnership, client_for, quick_pdf, persona):
+    meeting = h.board_meeting(partnership)
+
+    response = client_for(persona).post(reverse("cscp:board-pack-generate", args=[meeting.pk]))
+
+    assert response.status_code == 403
+    assert not BoardPack.objects.exists()
+
+
+def test_generating_answers_get_with_method_not_allowed(partnership, client_for):
+    meeting = h.board_meeting(partnership)
+    assert client_for("admin").get(reverse("cscp:board-pack-generate", args=[meeting.pk])).status_code == 405
+
+
+def test_a_meeting_that_is_not_the_boards_has_no_pack_page(partnership, client_for, quick_pdf):
+    meeting = Meeting.objects.create(group=partnership.subgroup, date=h.days(3))
+    client = client_for("admin")
+
+    assert client.get(pack_url(meeting)).status_code == 404
+    assert client.post(reverse("cscp:board-pack-generate", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("cscp:board-pack-download", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("cscp:board-pack", args=[999999])).status_code == 404
+    assert not BoardPack.objects.exists()
+
+
+# Downloading.
+
+
+def test_the_download_is_not_found_until_the_pack_is_generated(partnership, client_for):
+    meeting = h.board_meeting(partnership)
+    assert client_for("board").get(reverse("cscp:board-pack-download", args=[meeting.pk])).status_code == 404
+
+
+def test_the_board_downloads_the_stored_pdf(partnership, client_for, quick_pdf):
+    meeting = h.board_meeting(partnership, h.days(6))
+    pack = board_pack_generate(meeting=meeting)
+
+    response = client_for("board").get(reverse("cscp:board-pack-download", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="board-pack-{meeting.date:%Y-%m-%d}.pdf"' in response["Content-Disposition"]
+    with pack.file.open("rb") as file:
+        assert b"".join(response.streaming_content) == file.read()
+
+
+def test_people_outside_the_boards_oversight_cannot_download_it(partnership, client_for, quick_pdf):
+    meeting = h.board_meeting(partnership)
+    board_pack_generate(meeting=meeting)
+    url = reverse("cscp:board-pack-download", args=[meeting.pk])
+
+    assert client_for("chair").get(url).status_code == 403
+    assert client_for("outsider").get(url).status_code == 403
+    assert client_for(None).get(url).status_code == 302
+
+
+def test_a_pack_whose_file_has_gone_is_not_found_rather_than_an_error(partnership, client_for, quick_pdf):
+    meeting = h.board_meeting(partnership)
+    pack = board_pack_generate(meeting=meeting)
+    pack.file.storage.delete(pack.file.name)
+
+    assert client_for("board").get(reverse("cscp:board-pack-download", args=[meeting.pk])).status_code == 404

@@ -1,0 +1,34 @@
+"""Fixtures for impact updates and escalations: the agreed template, a cycle due in two weeks, and a vice-chair
+for the chair's subgroup."""
+
+from __future__ import annotations
+
+import pytest
+
+from cscp.impact import services
+from cscp.models import GroupMembership
+from tests.cscp.impact.factories import CycleFactory, business_meeting, standard_template
+from tests.factories import GroupMembershipFactory, PersonFactory
+
+
+@pytest.fixture
+def sections(partnership):
+    return standard_template()
+
+
+@pytest.fixture
+def cycle(partnership):
+    """Board in 30 days, Business Group in 20, updates due in 16; both subgroups report."""
+    return CycleFactory(title="Board, spring", business_meeting=business_meeting(20))
+
+
+@pytest.fixture
+def vice_chair(partnership):
+    person = PersonFactory(username="vicechair")
+    GroupMembershipFactory(person=person, group=partnership.subgroup, role=GroupMembership.Role.VICE_CHAIR)
+    return person
+
+
+@pytest.fixture
+def update(partnership, sections, cycle):
+    return services.impact_update_start(actor=partnership["chair"], cycle=cycle, group=partnership.subgroup)

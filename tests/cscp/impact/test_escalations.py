@@ -1,0 +1,280 @@
+"""Escalations: raised by a group (directly, from its impact update, or by another app), decided by the Board,
+closed when the outcome is recorded, and visible to the raising group."""
+
+from __future__ import annotations
+
+import datetime
+import html
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from cscp.impact import services
+from cscp.models import Action, AuditEvent, Escalation, Notification
+from tests.cscp.impact.factories import EscalationFactory, board_meeting, submitted_update
+from tests.cscp.structure_helpers import error_beside, url_if_defined
+from tests.factories import GroupMembershipFactory, PersonFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {
+    "title": "Delays in initial health assessments",
+    "concern": "Children in care wait months for their first health assessment.",
+    "evidence": "41% completed within 20 working days last quarter.",
+    "ask": "Ask the ICB to report its recovery plan.",
+}
+
+
+def _detail(escalation) -> str:
+    return reverse("cscp:escalation-detail", args=[escalation.pk])
+
+
+def _decided(partnership, **kwargs) -> Escalation:
+    escalation = EscalationFactory(raised_by_group=partnership.subgroup, **kwargs)
+    return services.escalation_decide(
+        actor=partnership["board"], escalation=escalation, decision="The ICB reports in March."
+    )
+
+
+# Raising.
+
+
+def test_a_chair_escalates_a_concern_for_their_group_and_the_board_is_told(client_for, partnership):
+    second_board_member = PersonFactory(username="board2")
+    GroupMembershipFactory(person=second_board_member, group=partnership.board)
+    meeting = board_meeting(30)
+    theme = ThemeFactory(name="Children in care")
+    response = client_for("chair").post(
+        reverse("cscp:escalation-create"),
+        {**FIELDS, "group": partnership.subgroup.pk, "board_meeting": meeting.pk, "themes": [theme.pk]},
+    )
+    escalation = Escalation.objects.get()
+    assert response["Location"] == _detail(escalation)
+    assert escalation.raised_by_group == partnership.subgroup
+    assert escalation.raised_by == partnership["chair"]
+    assert escalation.source == Escalation.Source.DIRECT
+    assert escalation.status == Escalation.Status.AWAITING_DECISION
+    assert escalation.board_meeting == meeting
+    assert list(escalation.themes.all()) == [theme]
+    told = Notification.objects.filter(url=_detail(escalation))
+    assert sorted(n.recipient.username for n in told) == ["board", "board2"]
+    assert AuditEvent.objects.filter(action="cscp.escalation.raised", object_id=str(escalation.pk)).exists()
+
+
+def test_a_chair_can_only_escalate_for_their_own_groups(client_for, partnership):
+    form = client_for("chair").get(reverse("cscp:escalation-create")).context["form"]
+    assert list(form.fields["group"].queryset) == [partnership.subgroup]
+    response = client_for("chair").post(
+        reverse("cscp:escalation-create"), {**FIELDS, "group": partnership.other_subgroup.pk}
+    )
+    assert response.status_code == 200
+    assert error_beside(response, "group") == ["Choose one of your groups from the list"]
+    assert not Escalation.objects.exists()
+
+
+def test_an_escalation_needs_its_concern_evidence_and_ask(client_for, partnership):
+    response = client_for("chair").post(reverse("cscp:escalation-create"), {"group": partnership.subgroup.pk})
+    assert error_beside(response, "title") == ["Enter a title for the escalation"]
+    assert error_beside(response, "concern") == ["Enter the concern"]
+    assert error_beside(response, "evidence") == ["Enter the evidence for the concern"]
+    assert error_beside(response, "ask") == ["Enter what you are asking the Board to do"]
+    assert not Escalation.objects.exists()
+
+
+def test_an_officer_cannot_escalate(client_for, partnership):
+    response = client_for("officer").post(
+        reverse("cscp:escalation-create"), {**FIELDS, "group": partnership.subgroup.pk}
+    )
+    assert response.status_code == 403
+    assert not Escalation.objects.exists()
+
+
+def test_raising_from_an_update_starts_from_its_matters_to_escalate(client_for, partnership, sections, cycle):
+    update = submitted_update(partnership.subgroup, cycle)
+    escalate = next(s for s in sections if s.title == "Matters to escalate")
+    update.answers.filter(section=escalate).update(text="Health assessments are too slow.")
+    client = client_for("chair")
+    form = client.get(reverse("cscp:escalation-raise-from-update", args=[update.pk])).context["form"]
+    assert form.initial["concern"] == "Health assessments are too slow."
+    assert "group" not in form.fields
+    response = client.post(
+        reverse("cscp:escalation-raise-from-update", args=[update.pk]),
+        {**FIELDS, "group": partnership.other_subgroup.pk},
+    )
+    escalation = Escalation.objects.get()
+    assert response["Location"] == _detail(escalation)
+    # The update's group raises it, whatever was posted.
+    assert escalation.raised_by_group == partnership.subgroup
+    assert escalation.source == Escalation.Source.IMPACT_UPDATE
+    assert escalation.impact_update == update
+    assert escalation.source_url == reverse("cscp:update-detail", args=[update.pk])
+    assert "Escalated to the Board" in client.get(reverse("cscp:update-detail", args=[update.pk])).content.decode()
+
+
+def test_other_apps_raise_escalations_through_the_service(partnership):
+    escalation = services.escalation_raise(
+        actor=partnership["chair"],
+        group=partnership.subgroup,
+        title="Re-referrals rising",
+        concern="Re-referrals are above our neighbours",
+        evidence="24.1% against 19.8%",
+        ask="Note the trend and ask for an audit",
+        source=Escalation.Source.INDICATOR,
+        source_label="Indicator: re-referrals within 12 months",
+        source_url="/scorecards/indicators/4/",
+    )
+    assert (escalation.source, escalation.source_label) == ("indicator", "Indicator: re-referrals within 12 months")
+    assert Notification.objects.filter(recipient=partnership["board"]).count() == 1
+
+
+def test_the_service_refuses_a_meeting_that_is_not_the_boards(partnership):
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(group=partnership.subgroup, date=timezone.localdate())
+    with pytest.raises(ValidationError) as refused:
+        services.escalation_raise(
+            actor=partnership["chair"], group=partnership.subgroup, board_meeting=meeting, **FIELDS
+        )
+    assert refused.value.message_dict == {"board_meeting": ["Choose a meeting of the Board"]}
+
+
+# Reading.
+
+
+def test_the_raising_groups_members_and_the_oversight_roles_see_it(client_for, client, partnership):
+    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
+    for persona in ("chair", "officer", "board", "business", "admin", "scrutineer"):
+        assert client_for(persona).get(_detail(escalation)).status_code == 200, persona
+    client.force_login(partnership.other_chair)
+    assert client.get(_detail(escalation)).status_code == 403
+
+
+def test_the_list_shows_open_escalations_first_and_filters(client_for, partnership):
+    closed = EscalationFactory(raised_by_group=partnership.subgroup, title="Closed one", status="closed")
+    older_open = EscalationFactory(raised_by_group=partnership.subgroup, title="Older open")
+    older_open.raised_at = timezone.now() - datetime.timedelta(days=10)
+    older_open.save()
+    theirs = EscalationFactory(raised_by_group=partnership.other_subgroup, title="Theirs")
+    client = client_for("board")
+    titles = [e.title for e in client.get(reverse("cscp:escalation-list")).context["page"]]
+    assert titles == ["Theirs", "Older open", "Closed one"]
+    filtered = client.get(reverse("cscp:escalation-list"), {"status": "open", "group": partnership.subgroup.pk})
+    assert [e.title for e in filtered.context["page"]] == ["Older open"]
+    decided = client.get(reverse("cscp:escalation-list"), {"status": "closed"})
+    assert [e.title for e in decided.context["page"]] == [closed.title]
+    # The chair sees their own group's only.
+    mine = client_for("chair").get(reverse("cscp:escalation-list"))
+    assert theirs.title not in [e.title for e in mine.context["page"]]
+
+
+def test_a_made_up_filter_is_ignored_not_a_crash(client_for, partnership):
+    EscalationFactory(raised_by_group=partnership.subgroup)
+    response = client_for("board").get(reverse("cscp:escalation-list"), {"status": "nonsense", "group": "x"})
+    assert response.status_code == 200
+
+
+# Deciding and recording the outcome.
+
+
+def test_a_board_member_records_the_decision_and_the_chair_is_told(client_for, partnership):
+    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
+    response = client_for("board").post(
+        reverse("cscp:escalation-decide", args=[escalation.pk]), {"decision": "Ask the ICB for a plan by March."}
+    )
+    assert response["Location"] == _detail(escalation)
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.DECIDED
+    assert escalation.decided_by == partnership["board"]
+    assert Notification.objects.filter(recipient=partnership["chair"], subject__contains="decided").exists()
+    page = client_for("chair").get(_detail(escalation)).content.decode()
+    assert "Ask the ICB for a plan by March." in page
+    assert "Not yet recorded. The escalation stays open until it is." in page
+
+
+def test_a_decision_needs_words(client_for, partnership):
+    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
+    response = client_for("board").post(reverse("cscp:escalation-decide", args=[escalation.pk]), {"decision": ""})
+    assert error_beside(response, "decision") == ["Enter the Board's decision"]
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.AWAITING_DECISION
+
+
+def test_someone_not_on_the_board_cannot_decide(client_for, partnership):
+    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
+    response = client_for("chair").post(reverse("cscp:escalation-decide", args=[escalation.pk]), {"decision": "Yes"})
+    assert response.status_code == 403
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.AWAITING_DECISION
+
+
+def test_an_escalation_that_was_never_raised_cannot_be_decided(client_for, partnership):
+    response = client_for("board").post(reverse("cscp:escalation-decide", args=[9999]), {"decision": "Yes"})
+    assert response.status_code == 404
+
+
+def test_a_decision_cannot_be_recorded_twice(client_for, partnership):
+    escalation = _decided(partnership)
+    response = client_for("board").post(reverse("cscp:escalation-decide", args=[escalation.pk]), {"decision": "Again"})
+    assert response.status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.decision == "The ICB reports in March."
+    with pytest.raises(ValidationError):
+        services.escalation_decide(actor=partnership["board"], escalation=escalation, decision="Again")
+
+
+def test_the_outcome_cannot_come_before_the_decision(client_for, partnership):
+    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
+    response = client_for("board").post(
+        reverse("cscp:escalation-outcome", args=[escalation.pk]), {"outcome": "Done"}, follow=True
+    )
+    assert "Record the Board's decision before the outcome" in html.unescape(response.content.decode())
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.AWAITING_DECISION and escalation.outcome == ""
+    with pytest.raises(ValidationError) as refused:
+        services.escalation_record_outcome(actor=partnership["board"], escalation=escalation, outcome="Done")
+    assert refused.value.messages == ["Record the Board's decision before the outcome"]
+
+
+def test_recording_the_outcome_closes_the_escalation(client_for, partnership):
+    escalation = _decided(partnership)
+    response = client_for("admin").post(
+        reverse("cscp:escalation-outcome", args=[escalation.pk]), {"outcome": "The plan was delivered."}
+    )
+    assert response["Location"] == _detail(escalation)
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.CLOSED
+    assert escalation.outcome_recorded_by == partnership["admin"]
+    assert AuditEvent.objects.filter(action="cscp.escalation.closed").exists()
+    assert client_for("board").get(reverse("cscp:escalation-outcome", args=[escalation.pk])).status_code == 302
+
+
+def test_the_detail_lists_actions_raised_from_the_escalation(client_for, partnership):
+    escalation = _decided(partnership)
+    Action.objects.create(
+        reference="ESC-1",
+        title="Recovery plan for health assessments",
+        owner_group=partnership.subgroup,
+        escalation=escalation,
+        due_date=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    page = client_for("board").get(_detail(escalation)).content.decode()
+    assert "ESC-1: Recovery plan for health assessments" in page
+    create = url_if_defined("cscp:action-create")
+    if create:
+        assert f"{create}?escalation={escalation.pk}" in page
+
+
+def test_no_action_is_offered_before_the_decision(client_for, partnership):
+    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
+    assert "Raise an action from this escalation" not in client_for("board").get(_detail(escalation)).content.decode()
+
+
+def test_the_service_refuses_a_link_back_that_is_not_a_page_or_web_address(partnership):
+    with pytest.raises(ValidationError) as refused:
+        services.escalation_raise(
+            actor=partnership["chair"], group=partnership.subgroup, source_url="javascript:alert(1)", **FIELDS
+        )
+    assert list(refused.value.message_dict) == ["source_url"]
+    assert not Escalation.objects.exists()
