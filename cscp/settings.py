@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cscp.boardpack.tasks.generate_due_board_packs",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Responsible officers: values missing for the last complete period, commentary missing on red indicators.
+    "scorecards-reminders": {
+        "task": "scorecards.tasks.send_scorecard_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # What the privacy notice promises: sign-in records and notifications kept for two years.
     "apply-retention": {"task": "cscp.tasks.apply_retention", "schedule": crontab(hour=2, minute=30)},
 }

@@ -454,7 +454,12 @@ class Command(BaseCommand):
             raise CommandError(f"DEMO_PASSWORD is too weak: {' '.join(exc.messages)}") from exc
 
         self._load_core(Path(data), password)
-        # Then each app's own demo data (scorecards' indicators and values...), registered when the app starts.
+        # Then the demo's governance cycle and each app's own demo data (scorecards' indicators and values...),
+        # registered when the apps start. They describe the built-in demo partnership's groups and people, so they
+        # run only with its files.
+        if Path(data) != DATA_DIR:
+            self.stdout.write("The apps' demo data was not loaded: it belongs to the built-in demo partnership.")
+            return
         for app_loader in demo_loaders:
             app_loader(stdout=self.stdout)
 
