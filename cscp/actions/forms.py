@@ -11,7 +11,6 @@ import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -21,15 +20,6 @@ from cscp.forms.structure import GovDateField
 from cscp.models import Action, Agency, Escalation, Group, Person, Priority, Theme
 from cscp.permissions import is_partnership_admin
 from cscp.selectors import agencies_visible_to, groups_visible_to
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors beside the form's fields; errors about fields the form lacks go at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
 
 
 def _date_input(label: str) -> forms.DateField:

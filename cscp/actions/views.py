@@ -33,8 +33,8 @@ from cscp.actions.forms import (
     ImpactForm,
     NoteForm,
     ReasonForm,
-    add_service_errors,
 )
+from cscp.forms.errors import add_service_errors
 from cscp.models import Action, Agency, AuditEvent, Escalation, Group
 from cscp.permissions import get_object_for_user
 

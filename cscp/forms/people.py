@@ -13,22 +13,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cscp.forms.fields import GovDateField
 from cscp.models import Agency, AgencyMembership, AuditEvent, Group, GroupMembership, Person, current_q
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's errors beside the form's fields; errors about fields the form lacks go at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        name = (field_map or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, messages)
 
 
 class GovukForm(forms.Form):

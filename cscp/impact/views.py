@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cscp.forms.people import add_service_errors
+from cscp.forms.errors import add_service_errors
 from cscp.impact import services
 from cscp.impact.forms import (
     OPEN,

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cscp import services
+from cscp.forms.errors import add_service_errors
 from cscp.forms.people import (
     AgencyMemberForm,
     AgencyMembershipForm,
@@ -31,7 +32,6 @@ from cscp.forms.people import (
     PersonEditForm,
     PersonFilterForm,
     PersonInviteForm,
-    add_service_errors,
 )
 from cscp.models import Agency, AgencyMembership, AuditEvent, Group, GroupMembership, Person
 from cscp.pdf import render_pdf

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cscp import services
 from cscp.filters import AgencyFilter, GroupFilter
+from cscp.forms.errors import add_service_errors
 from cscp.forms.structure import (
     AgencyForm,
     BusinessPlanForm,
@@ -77,14 +78,6 @@ def _querystring_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def _add_service_errors(form: RecordForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _form_page(
     request: HttpRequest,
     form: RecordForm,
@@ -98,7 +91,7 @@ def _form_page(
         try:
             obj = save(form.values())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         except IntegrityError:
             # Two admins saving the same name or date at once: the database refused the second.
             form.add_error(None, "Someone else saved a change at the same time: check the details and save again")
