@@ -267,6 +267,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecards.tasks.send_scorecard_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Each scorecard's monthly or quarterly report is frozen, rendered and sent to the Business Group once it falls due
+    # (a unique scorecard × period makes a second run a no-op).
+    "generate-scorecard-reports": {"task": "scorecards.generate_due_reports", "schedule": crontab(hour=6, minute=30)},
     # What the privacy notice promises: sign-in records and notifications kept for two years.
     "apply-retention": {"task": "cscp.tasks.apply_retention", "schedule": crontab(hour=2, minute=30)},
 }

@@ -1,1 +1,129 @@
-"""Navigation items, home sections and Board pack sections the scorecards app registers with the core."""
+"""Navigation items, home sections and Board pack sections the scorecards app registers with the core.
+
+Imported by ScorecardsConfig.ready(), so the core's home page, Board pack and header show the scorecards without
+the core importing this app. Importing `generation` here registers the beat task that publishes the reports.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.utils import timezone
+
+from cscp import navigation
+from cscp.navigation import NavItem
+from cscp.permissions import is_business_group_member, is_partnership_admin
+from cscp.sections import Section, board_pack_sections, demo_loaders, home_sections  # noqa: F401  (demo_loaders: see the end)
+from scorecards import generation  # noqa: F401  (registers the scheduled task)
+from scorecards import rules as scorecard_rules  # noqa: F401  (registers the permissions)
+from scorecards.reports import (
+    board_pack_period,
+    cached_while_unchanged,
+    default_period,
+    main_scorecard,
+    missing_for_officer,
+    present,
+    scorecard_figures,
+    thaw,
+)
+from scorecards.rules import is_responsible_for_any_indicator
+
+HOME_PERIODS_SHOWN = 6
+
+
+def _needing_my_figures(request) -> dict | None:
+    """For a responsible officer: the recent periods whose figures or commentary are still to come."""
+    user = request.user
+    if not is_responsible_for_any_indicator(user):
+        return None
+    today = timezone.localdate()
+    missing = cached_while_unchanged("missing", (user.pk, today), lambda: missing_for_officer(user, today=today))
+    if not missing:
+        return None
+    return {"missing": missing[:HOME_PERIODS_SHOWN], "more": max(0, len(missing) - HOME_PERIODS_SHOWN)}
+
+
+def _red_this_period(request) -> dict | None:
+    """For the Business Group: the main scorecard's red indicators in its latest complete period."""
+    user = request.user
+    if not (is_business_group_member(user) or is_partnership_admin(user)):
+        return None
+    scorecard = main_scorecard()
+    if scorecard is None:
+        return None
+    period = default_period(scorecard)
+    # The home page is everyone's first page: the red indicators are worked out once until a figure changes.
+    red = cached_while_unchanged(
+        "home-red",
+        (scorecard.pk, period.key),
+        lambda: [
+            {
+                "code": view.data.code,
+                "name": view.data.name,
+                "value_text": view.value_text,
+                "target_text": view.milestone_text or view.target_text,
+                "direction_previous": view.direction_previous,
+                "has_commentary": view.data.commentary is not None,
+            }
+            for view in present(scorecard_figures(scorecard, period, {"rag": "red"}))["indicators"]
+        ],
+    )
+    return {"scorecard": scorecard, "period": period, "indicators": red}
+
+
+def _scorecard_exceptions(*, meeting, **kwargs) -> dict | None:
+    """The Board pack's exceptions: the main scorecard's red and amber indicators, with their commentary, for
+    the latest report published before the meeting (or, if none was, the latest complete period read live)."""
+    scorecard = main_scorecard()
+    if scorecard is None:
+        return None
+    period, report = board_pack_period(scorecard, meeting.date)
+    figures = thaw(report.snapshot["figures"]) if report is not None else scorecard_figures(scorecard, period)
+    context = present(figures)
+    exceptions = [view for view in context["indicators"] if view.rag["status"] in ("red", "amber")]
+    return {
+        "scorecard": scorecard,
+        "period": period,
+        "published": report,
+        "red": [view for view in exceptions if view.rag["status"] == "red"],
+        "amber": [view for view in exceptions if view.rag["status"] == "amber"],
+        "counts": context["rag_counts"],
+        "total": len(context["indicators"]),
+    }
+
+
+def _may_read_scorecards(user) -> bool:
+    return rules.has_perm("scorecards.view_scorecards", user)
+
+
+navigation.register(NavItem("Scorecards", "scorecards:scorecard-list", _may_read_scorecards, order=40))
+home_sections.register(
+    Section(
+        key="scorecards.needing_figures",
+        title="Indicators needing your values or commentary",
+        template="scorecards/home/_needing_figures.html",
+        context=_needing_my_figures,
+        order=20,
+    )
+)
+home_sections.register(
+    Section(
+        key="scorecards.red_indicators",
+        title="Red indicators this period",
+        template="scorecards/home/_red_indicators.html",
+        context=_red_this_period,
+        order=30,
+    )
+)
+board_pack_sections.register(
+    Section(
+        key="scorecards.exceptions",
+        title="Scorecard exceptions",
+        template="scorecards/boardpack/_exceptions.html",
+        context=_scorecard_exceptions,
+        order=10,
+    )
+)
+
+from scorecards.demo import load_demo  # noqa: E402  (the demo's scorecards, run by seed_demo)
+
+demo_loaders.append(load_demo)

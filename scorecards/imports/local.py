@@ -1,0 +1,272 @@
+"""Importing the partnership's own indicator values from a CSV file or an Excel workbook.
+
+Columns (found by name, in any order, ignoring case): `indicator` (its code), `period` (2025-04, FY2025-26-Q1 or
+FY2025-26; a date or "April 2025" is read as its month), and either `value` or `numerator` and `denominator`
+(an indicator with a numerator and denominator takes those, and its rate is computed); `commentary` optionally.
+
+`preview_values` checks every row and says what would happen to it (create, update, unchanged, or the error with
+its row and column) without saving anything; `apply_values` saves them all in one transaction, or nothing if any
+row fails. The same checks run in both, so a value changed between preview and confirm is caught.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from scorecards.dfe.ees import CSV, XLSX, csv_grid, decode, kind_of, normalise_name, xlsx_grid
+from scorecards.dfe.records import ProblemList
+from scorecards.formatting import format_value
+from scorecards.imports.outcome import Outcome, Progress, no_progress
+from scorecards.models import Indicator, IndicatorValue
+from scorecards.periods import MONTH_NAMES, Period
+from scorecards.rules import may_import_values_for
+from scorecards.services import RowErrors, clean_row, indicator_values_save
+
+COLUMNS = {
+    "indicator": ("indicator", "indicator_code", "code", "indicator code"),
+    "period": ("period", "period_key", "month", "quarter", "period key"),
+    "value": ("value",),
+    "numerator": ("numerator",),
+    "denominator": ("denominator",),
+    "commentary": ("commentary", "comment"),
+}
+_MONTH = {name.lower(): number for number, name in enumerate(MONTH_NAMES, start=1)}
+_MONTH.update({name[:3].lower(): number for name, number in list(_MONTH.items())})
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?")
+_MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{4})")
+PROGRESS_EVERY = 200
+_REFUSED = {
+    "empty": "The file is empty.",
+    "html": "This is a web page, not a data file: download the CSV or Excel file itself.",
+    "pdf": "This is a PDF: upload the figures as a CSV file or an Excel workbook.",
+    "xls": "This is an old Excel file (.xls): save it as .xlsx or CSV and upload it again.",
+    "zip": "This is a ZIP file: unzip it and upload the CSV or Excel file inside.",
+    "ods": "This is an OpenDocument spreadsheet: save it as .xlsx or CSV and upload it again.",
+    "binary": "This is not a CSV file or an Excel workbook.",
+}
+
+
+def read_period(text: str) -> Period:
+    text = text.strip()
+    try:
+        return Period.parse(text)
+    except (TypeError, ValueError):
+        pass
+    if match := _ISO_DATE.fullmatch(text):
+        return Period.for_month(int(match[1]), int(match[2]))
+    if (match := _MONTH_YEAR.fullmatch(text)) and match[1].lower() in _MONTH:
+        return Period.for_month(int(match[2]), _MONTH[match[1].lower()])
+    raise ValueError(
+        f"'{text}' is not a period: write a month as 2025-04, a quarter as FY2025-26-Q1 or a year as FY2025-26"
+    )
+
+
+def _grid(data: bytes, outcome: Outcome) -> list[list[str]] | None:
+    problems = ProblemList()
+    kind = kind_of(data)
+    if kind == CSV:
+        grid = csv_grid(decode(data), problems)
+    elif kind == XLSX:
+        grid = xlsx_grid(data, problems)
+    else:
+        outcome.problem(None, None, _REFUSED.get(kind, _REFUSED["binary"]))
+        return None
+    if problems:
+        outcome.problems.extend(problems.result())
+        return None
+    if not grid or len(grid) < 2:
+        outcome.problem(None, None, "The file has no rows of figures under its header row.")
+        return None
+    return grid
+
+
+def _columns(header: list[str], outcome: Outcome) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for position, cell in enumerate(header):
+        name = normalise_name(cell)
+        for key, names in COLUMNS.items():
+            if name in names and key not in found:
+                found[key] = (position, str(cell).strip() or key)
+    missing = [key for key in ("indicator", "period") if key not in found]
+    if "value" not in found and not ("numerator" in found and "denominator" in found):
+        missing.append("value (or numerator and denominator)")
+    for key in missing:
+        outcome.problem(1, None, f"The file has no `{key}` column: add it to the header row")
+    if missing and not any(normalise_name(cell) in {n for names in COLUMNS.values() for n in names} for cell in header):
+        outcome.problem(
+            None,
+            None,
+            "The first row must be the header (indicator, period, value): is this a file of indicator values?",
+        )
+    return found
+
+
+def check_values(data: bytes, *, actor, progress: Progress = no_progress) -> tuple[Outcome, dict]:
+    """Every row's outcome, and the rows to save grouped by period ({period key: [row dict]})."""
+    outcome = Outcome()
+    by_period: dict[str, list[dict]] = defaultdict(list)
+    grid = _grid(data, outcome)
+    if grid is None:
+        return outcome, by_period
+    columns = _columns([str(cell) for cell in grid[0]], outcome)
+    if outcome.problems:
+        return outcome, by_period
+    header = {key: heading for key, (_, heading) in columns.items()}
+
+    def cell(cells: list, key: str) -> str:
+        if key not in columns:
+            return ""
+        position = columns[key][0]
+        return str(cells[position]).strip() if position < len(cells) and cells[position] is not None else ""
+
+    rows = [(number, cells) for number, cells in enumerate(grid[1:], start=2) if any(str(c).strip() for c in cells)]
+    total = len(rows)
+    codes = {cell(cells, "indicator").lower() for _, cells in rows}
+    indicators = {
+        indicator.code.lower(): indicator
+        for indicator in Indicator.objects.annotate(lowered=Lower("code")).filter(lowered__in=codes)
+    }
+    existing = {
+        (indicator_id, key): (value, numerator, denominator)
+        for indicator_id, key, value, numerator, denominator in IndicatorValue.objects.filter(
+            indicator__in=list(indicators.values())
+        ).values_list("indicator_id", "period_key", "value", "numerator", "denominator")
+    }
+    seen: dict[tuple[int, str], int] = {}
+    outcome.rows_read = total
+    for done, (number, cells) in enumerate(rows, start=1):
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total)
+        entry = {
+            "row": number,
+            "indicator": cell(cells, "indicator"),
+            "indicator_name": "",
+            "period": cell(cells, "period"),
+            "period_label": "",
+            "value": cell(cells, "value"),
+            "numerator": cell(cells, "numerator"),
+            "denominator": cell(cells, "denominator"),
+            "previous": "",
+            "outcome": "error",
+            "message": "",
+        }
+        outcome.preview.append(entry)
+
+        def refuse(column: str | None, message: str, entry=entry, number=number) -> None:
+            entry["message"] = message if not entry["message"] else f"{entry['message']}; {message}"
+            outcome.problem(number, header.get(column, column) if column else None, message)
+
+        indicator = indicators.get(entry["indicator"].lower())
+        if not entry["indicator"]:
+            refuse("indicator", "Enter the indicator's code")
+            continue
+        if indicator is None:
+            refuse("indicator", f"No indicator has the code '{entry['indicator']}': check the code")
+            continue
+        entry["indicator"], entry["indicator_name"] = indicator.code, indicator.name
+        try:
+            period = read_period(entry["period"])
+        except ValueError as error:
+            refuse("period", str(error) if entry["period"] else "Enter the period, like 2025-04")
+            continue
+        entry["period"], entry["period_label"] = period.key, period.label
+        if period.frequency != indicator.frequency:
+            refuse(
+                "period",
+                f"{indicator.code} is {indicator.get_frequency_display().lower()}: give a "
+                f"{indicator.get_frequency_display().lower()} period, not {period.label}",
+            )
+            continue
+        if not may_import_values_for(actor, indicator):
+            refuse("indicator", f"Only {indicator.code}'s responsible officer or a data officer can import its values")
+            continue
+        key = (indicator.pk, period.key)
+        if key in seen:
+            refuse(None, f"This row repeats row {seen[key]}: the same indicator and period")
+            continue
+        seen[key] = number
+        raw = {
+            "indicator": indicator,
+            "value": entry["value"],
+            "numerator": entry["numerator"],
+            "denominator": entry["denominator"],
+            "commentary": cell(cells, "commentary"),
+        }
+        cleaned, errors = clean_row(indicator, raw)
+        if errors:
+            for name, messages in errors.items():
+                for message in messages:
+                    refuse(name, message)
+            continue
+        if cleaned is None:
+            refuse("value", "Enter a value (or the numerator and denominator)")
+            continue
+        entry["value"] = format_value(cleaned.value, indicator.unit)
+        before = existing.get(key)
+        if before is None:
+            entry["outcome"] = "create"
+        elif (before[0], before[1], before[2]) == (
+            cleaned.value,
+            _four(cleaned.numerator),
+            _four(cleaned.denominator),
+        ):
+            entry["outcome"] = "unchanged"
+            entry["previous"] = format_value(before[0], indicator.unit)
+        else:
+            entry["outcome"] = "update"
+            entry["previous"] = format_value(before[0], indicator.unit)
+        by_period[period.key].append(raw)
+    progress(total, total)
+    for entry in outcome.preview:
+        if entry["outcome"] == "create":
+            outcome.created += 1
+        elif entry["outcome"] == "update":
+            outcome.updated += 1
+        elif entry["outcome"] == "unchanged":
+            outcome.unchanged += 1
+    return outcome, by_period
+
+
+def _four(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.0001"))
+
+
+def preview_values(data: bytes, *, actor, progress: Progress = no_progress) -> Outcome:
+    outcome, _ = check_values(data, actor=actor, progress=progress)
+    return outcome
+
+
+def apply_values(data: bytes, *, actor, run=None, progress: Progress = no_progress) -> Outcome:
+    """Save every row, or nothing: the file is checked again first."""
+    outcome, by_period = check_values(data, actor=actor, progress=progress)
+    if outcome.problems:
+        outcome.created = outcome.updated = outcome.unchanged = 0
+        return outcome
+    outcome.created = outcome.updated = outcome.unchanged = 0
+    try:
+        with transaction.atomic():
+            for key, rows in by_period.items():
+                result = indicator_values_save(
+                    actor=actor,
+                    period=key,
+                    rows=rows,
+                    source=IndicatorValue.Source.IMPORTED,
+                    import_run=run,
+                    require_commentary=False,
+                    check_permission=False,
+                )
+                outcome.created += len(result.created)
+                outcome.updated += len(result.updated)
+                outcome.unchanged += len(result.unchanged)
+    except RowErrors as error:
+        outcome.created = outcome.updated = outcome.unchanged = 0
+        for fields in error.row_errors.values():
+            for name, messages in fields.items():
+                for message in messages:
+                    outcome.problem(None, name, message)
+    return outcome

@@ -1,0 +1,388 @@
+"""The scorecard pages: the scorecards and their downloads, an indicator's page with its commentary and
+challenges, the value-entry grid, and the published reports.
+
+Anyone with a part in the partnership may read the scorecards (the Business Group reviews them, responsible
+officers enter their figures, the Board and the scrutineer read them); an outsider may not. What each person may
+change is decided by `scorecards.rules`, and every change goes through `scorecards.services`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from cscp.models import Group, current_q
+from cscp.permissions import is_partnership_admin
+from scorecards import services
+from scorecards.exports import scorecard_csv, scorecard_workbook
+from scorecards.forms import ChallengeForm, CommentaryForm, ResponseForm, ScorecardFilterForm, ValueEntryForm
+from scorecards.generation import render_report_pdf, render_scorecard_pdf, report_file_name
+from scorecards.models import Challenge, Indicator, Scorecard, ScorecardReport
+from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period
+from scorecards.reports import (
+    entry_rows,
+    indicator_context,
+    main_scorecard,
+    missing_for_officer,
+    scorecard_body_html,
+    scorecard_context,
+)
+from scorecards.rules import is_responsible_for_any_indicator
+
+VIEW = "scorecards.view_scorecards"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not request.user.has_perm(VIEW):
+        raise PermissionDenied
+
+
+def _may_enter_values(user) -> bool:
+    return bool(is_partnership_admin(user) or is_responsible_for_any_indicator(user))
+
+
+def _scorecard(request: HttpRequest, slug: str) -> Scorecard:
+    _require_reader(request)
+    return get_object_or_404(Scorecard.objects.select_related("owner_group"), slug=slug, is_active=True)
+
+
+def _period_or_404(key: str, allowed: tuple[str, ...]) -> Period:
+    try:
+        period = Period.parse(key)
+    except (TypeError, ValueError) as error:
+        raise Http404 from error
+    if period.frequency not in allowed:
+        raise Http404
+    return period
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _querystring_without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+# The scorecards ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def scorecard_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    scorecards = (
+        Scorecard.objects.filter(is_active=True)
+        .select_related("owner_group")
+        .annotate(indicator_count=Count("entries", filter=Q(entries__indicator__is_active=True)))
+        .order_by("-is_main", "order", "name")
+    )
+    return render(
+        request,
+        "scorecards/scorecard_list.html",
+        {"scorecards": scorecards, "may_enter_values": _may_enter_values(request.user)},
+    )
+
+
+@login_required
+def scorecard_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    scorecard = _scorecard(request, slug)
+    form = ScorecardFilterForm(request.GET or None, scorecard=scorecard)
+    period, filters = form.selection()
+    report = ScorecardReport.objects.filter(scorecard=scorecard, period_key=period.key).first()
+    return render(
+        request,
+        "scorecards/scorecard_detail.html",
+        {
+            "scorecard": scorecard,
+            "period": period,
+            # The same body as the PDF's, rendered once and cached until a figure behind it changes.
+            "body": scorecard_body_html(
+                scorecard,
+                period,
+                filters,
+                page_number=_page_number(request),
+                query=_querystring_without(request, "page"),
+            ),
+            "filter_form": form,
+            "applied_filters": form.applied(),
+            "download_query": _querystring_without(request, "period"),
+            "published_report": report,
+            "may_enter_values": _may_enter_values(request.user),
+        },
+    )
+
+
+def _download_context(request: HttpRequest, slug: str, period_key: str) -> tuple[Scorecard, dict]:
+    scorecard = _scorecard(request, slug)
+    allowed = (MONTHLY, QUARTERLY) if scorecard.frequency == MONTHLY else (QUARTERLY,)
+    period = _period_or_404(period_key, allowed)
+    form = ScorecardFilterForm(request.GET or None, scorecard=scorecard)
+    _, filters = form.selection()
+    return scorecard, scorecard_context(scorecard, period, filters)
+
+
+def _attachment(response: HttpResponse, name: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def scorecard_pdf(request: HttpRequest, slug: str, period_key: str) -> HttpResponse:
+    scorecard, context = _download_context(request, slug, period_key)
+    pdf = render_scorecard_pdf(context, request=request)
+    name = report_file_name(scorecard, context["period"])
+    return _attachment(HttpResponse(pdf, content_type="application/pdf"), name)
+
+
+@login_required
+def scorecard_xlsx(request: HttpRequest, slug: str, period_key: str) -> HttpResponse:
+    scorecard, context = _download_context(request, slug, period_key)
+    response = HttpResponse(scorecard_workbook(context), content_type=XLSX)
+    return _attachment(response, f"{scorecard.slug}-{context['period'].key}.xlsx")
+
+
+@login_required
+def scorecard_csv_download(request: HttpRequest, slug: str, period_key: str) -> HttpResponse:
+    scorecard, context = _download_context(request, slug, period_key)
+    response = HttpResponse(scorecard_csv(context), content_type="text/csv; charset=utf-8")
+    return _attachment(response, f"{scorecard.slug}-{context['period'].key}.csv")
+
+
+# Published reports -------------------------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request: HttpRequest, slug: str) -> HttpResponse:
+    scorecard = _scorecard(request, slug)
+    reports = list(scorecard.reports.select_related("generated_by").order_by("-generated_at", "-pk"))
+    crumbs = [(scorecard.name, reverse("scorecards:scorecard-detail", args=[scorecard.slug]))]
+    return render(
+        request, "scorecards/report_list.html", {"scorecard": scorecard, "reports": reports, "crumbs": crumbs}
+    )
+
+
+@login_required
+def report_download(request: HttpRequest, slug: str, period_key: str) -> HttpResponse:
+    scorecard = _scorecard(request, slug)
+    report = get_object_or_404(ScorecardReport, scorecard=scorecard, period_key=period_key)
+    name = report_file_name(scorecard, report.period)
+    if report.pdf:
+        try:
+            stored = report.pdf.open("rb")
+            return FileResponse(stored, as_attachment=True, filename=name, content_type="application/pdf")
+        except OSError:
+            pass  # the stored file went missing: print it again from the frozen snapshot below
+    return _attachment(HttpResponse(render_report_pdf(report), content_type="application/pdf"), name)
+
+
+# Indicators ----------------------------------------------------------------------------------------------------
+
+
+def _indicator(request: HttpRequest, code: str) -> Indicator:
+    _require_reader(request)
+    return get_object_or_404(Indicator.objects.select_related("responsible_officer", "priority"), code=code)
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(request, code)
+    context = indicator_context(indicator)
+    user = request.user
+    context.update(
+        {
+            "may_comment": user.has_perm("scorecards.write_commentary", indicator),
+            "may_challenge": user.has_perm("scorecards.challenge", indicator),
+            "may_respond": bool(is_partnership_admin(user) or indicator.responsible_officer_id == user.pk),
+            "back_scorecard": main_scorecard(),
+        }
+    )
+    return render(request, "scorecards/indicator_detail.html", context)
+
+
+def _thread_periods(indicator: Indicator) -> list[Period]:
+    """The periods commentary or a challenge may be about: the indicator's last two years, newest first."""
+    if indicator.frequency == ANNUAL:
+        latest = Period.last_complete(ANNUAL, timezone.localdate())
+        return [latest.offset(-step) for step in range(3)]
+    latest = Period.last_complete(indicator.frequency, timezone.localdate())
+    count = 24 if indicator.frequency == MONTHLY else 8
+    return [latest.offset(-step) for step in range(count)]
+
+
+def _initial_period(request: HttpRequest, periods: list[Period]) -> Period | None:
+    key = request.GET.get("period", "")
+    return next((period for period in periods if period.key == key), periods[0] if periods else None)
+
+
+def _text_page(request: HttpRequest, *, form, save, done_message: str, done_url: str, context: dict) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, problems in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, problems)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, done_message)
+            return redirect(done_url)
+    indicator = context["indicator"]
+    crumbs = [(indicator.code, reverse("scorecards:indicator-detail", args=[indicator.code]))]
+    return render(request, "scorecards/text_form.html", {"form": form, "crumbs": crumbs, **context})
+
+
+@login_required
+def commentary_add(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(request, code)
+    if not request.user.has_perm("scorecards.write_commentary", indicator):
+        raise PermissionDenied
+    periods = _thread_periods(indicator)
+    form = CommentaryForm(
+        request.POST if request.method == "POST" else None, periods=periods, period=_initial_period(request, periods)
+    )
+    return _text_page(
+        request,
+        form=form,
+        save=lambda f: services.commentary_save(
+            actor=request.user, indicator=indicator, period=f.period, text=f.cleaned_data["text"]
+        ),
+        done_message=f"Commentary saved for {indicator.code}",
+        done_url=reverse("scorecards:indicator-detail", args=[indicator.code]) + "#commentary",
+        context={"title": "Write commentary", "indicator": indicator},
+    )
+
+
+@login_required
+def challenge_add(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(request, code)
+    if not request.user.has_perm("scorecards.challenge", indicator):
+        raise PermissionDenied
+    periods = _thread_periods(indicator)
+    form = ChallengeForm(
+        request.POST if request.method == "POST" else None, periods=periods, period=_initial_period(request, periods)
+    )
+    # The challenge is the Business Group's, recorded with the group the person sits in (if they do).
+    group = Group.objects.filter(
+        current_q(prefix="memberships__"), kind=Group.Kind.BUSINESS, memberships__person=request.user
+    ).first()
+
+    def save(f):
+        return services.challenge_add(
+            actor=request.user, indicator=indicator, period=f.period, text=f.cleaned_data["text"], group=group
+        )
+
+    return _text_page(
+        request,
+        form=form,
+        save=save,
+        done_message=f"Challenge sent to {indicator.code}'s responsible officer",
+        done_url=reverse("scorecards:indicator-detail", args=[indicator.code]) + "#commentary",
+        context={"title": "Challenge this indicator's performance", "indicator": indicator},
+    )
+
+
+@login_required
+def challenge_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    challenge = get_object_or_404(Challenge.objects.select_related("indicator", "author"), pk=pk)
+    if not request.user.has_perm("scorecards.respond_to_challenge", challenge):
+        raise PermissionDenied
+    indicator = challenge.indicator
+    form = ResponseForm(request.POST if request.method == "POST" else None)
+    return _text_page(
+        request,
+        form=form,
+        save=lambda f: services.challenge_respond(actor=request.user, challenge=challenge, text=f.cleaned_data["text"]),
+        done_message="Response sent",
+        done_url=reverse("scorecards:indicator-detail", args=[indicator.code]) + f"#challenge-{challenge.pk}",
+        context={"title": "Respond to the challenge", "indicator": indicator, "challenge": challenge},
+    )
+
+
+# Entering figures ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def enter_values(request: HttpRequest, period_key: str) -> HttpResponse:
+    if not _may_enter_values(request.user):
+        raise PermissionDenied
+    period = _period_or_404(period_key, (MONTHLY, QUARTERLY, ANNUAL))
+    today = timezone.localdate()
+    if period.start > today:
+        raise Http404
+    rows = entry_rows(request.user, period)
+    form = ValueEntryForm(request.POST if request.method == "POST" else None, rows=rows, period=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.indicator_values_save(actor=request.user, period=period, rows=form.service_rows())
+        except services.RowErrors as error:
+            form.add_row_errors(error.row_errors)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            saved = result.saved
+            commented = len(result.commentaries)
+            if saved or commented:
+                parts = []
+                if saved:
+                    parts.append(f"{saved} figure{'s' if saved != 1 else ''}")
+                if commented:
+                    parts.append(f"commentary for {commented} indicator{'s' if commented != 1 else ''}")
+                messages.success(request, f"Saved {' and '.join(parts)} for {period.label}")
+            else:
+                messages.success(request, f"Nothing changed for {period.label}")
+            return redirect("scorecards:enter-values", period_key=period.key)
+    latest = Period.last_complete(period.frequency, today)
+    return render(
+        request,
+        "scorecards/enter_values.html",
+        {
+            "period": period,
+            "form": form,
+            "rows": form.row_fields(),
+            "previous_period": period.previous(),
+            "next_period": period.next() if period.next().start <= today else None,
+            "latest_period": latest,
+            "is_admin": is_partnership_admin(request.user),
+            "crumbs": [("Your indicators", reverse("scorecards:my-indicators"))],
+        },
+    )
+
+
+@login_required
+def my_indicators(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    user = request.user
+    indicators = list(
+        Indicator.objects.filter(responsible_officer=user, is_active=True)
+        .prefetch_related("scorecards")
+        .order_by("code")
+    )
+    today = timezone.localdate()
+    frequencies = sorted({indicator.frequency for indicator in indicators} - {ANNUAL}) or (
+        [MONTHLY] if is_partnership_admin(user) else []
+    )
+    return render(
+        request,
+        "scorecards/my_indicators.html",
+        {
+            "indicators": indicators,
+            "missing": missing_for_officer(user, today=today),
+            "latest_periods": [Period.last_complete(frequency, today) for frequency in frequencies],
+            "may_enter_values": _may_enter_values(user),
+        },
+    )

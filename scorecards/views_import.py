@@ -1,0 +1,121 @@
+"""Import pages: upload a file, watch its progress, check the preview, confirm, and read the result.
+
+Admins and data officers import DfE files and local values; responsible officers import their own indicators'
+values. A person sees the imports they started; admins see everyone's.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from cscp.permissions import get_object_for_user, is_partnership_admin
+from scorecards.forms_import import HINTS, ImportForm
+from scorecards.imports import runs
+from scorecards.models import ImportRun
+
+PREVIEW_PAGE = 100
+RECENT = 20
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not request.user.has_perm("scorecards.import"):
+        raise PermissionDenied
+
+
+def _run_for(request: HttpRequest, pk: int) -> ImportRun:
+    # Another person's import is not this person's business: 404, not 403.
+    queryset = ImportRun.objects.select_related("created_by")
+    return get_object_for_user(
+        request.user, "scorecards.view_import", queryset, view_perm="scorecards.view_import", pk=pk
+    )
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = runs.import_run_create(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                file=form.cleaned_data["file"],
+                extra_file=form.cleaned_data.get("extra_file"),
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            return redirect("scorecards:import-detail", pk=run.pk)
+    recent = ImportRun.objects.select_related("created_by").order_by("-created_at", "-pk")
+    if not is_partnership_admin(request.user):
+        recent = recent.filter(created_by=request.user)
+    return render(
+        request,
+        "scorecards/import/start.html",
+        {"form": form, "recent": recent[:RECENT], "hints": HINTS},
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    preview_page = None
+    if run.status == ImportRun.Status.PREVIEW or (run.kind == ImportRun.Kind.LOCAL_VALUES and run.preview):
+        preview_page = Paginator(run.preview, PREVIEW_PAGE).get_page(request.GET.get("page"))
+    skipped = sorted((run.skipped_reasons or {}).items(), key=lambda item: (-item[1], item[0]))
+    return render(
+        request,
+        "scorecards/import/progress.html" if run.is_running else "scorecards/import/result.html",
+        {
+            "run": run,
+            "preview_page": preview_page,
+            "skipped": skipped,
+            "notes": (run.options or {}).get("notes", []),
+            "can_confirm": run.status == ImportRun.Status.PREVIEW and not run.problems,
+            "auto_refresh": request.GET.get("refresh") != "off",
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    try:
+        runs.import_run_confirm(actor=request.user, run=run)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Saving the values from {run.file_name}")
+    return redirect("scorecards:import-detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    try:
+        runs.import_run_cancel(actor=request.user, run=run)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("scorecards:import-detail", pk=run.pk)
+    messages.success(request, f"Nothing from {run.file_name} was saved")
+    return redirect(reverse("scorecards:import-start"))
+
+
+urlpatterns = [
+    path("import/", import_start, name="import-start"),
+    path("import/<int:pk>/", import_detail, name="import-detail"),
+    path("import/<int:pk>/confirm/", import_confirm, name="import-confirm"),
+    path("import/<int:pk>/cancel/", import_cancel, name="import-cancel"),
+]

@@ -1,0 +1,33 @@
+"""Access rows for the scorecards' import pages: admins and data officers (the officer persona is one) upload;
+a person sees their own imports and admins see everyone's; confirming and cancelling are POST-only."""
+
+from django.core.files.base import ContentFile
+
+from scorecards.models import ImportRun
+from tests.access.matrix import Row, everyone, statuses
+
+# The officer persona is a data officer of an agency (tests/conftest.py); no persona is a responsible officer
+# until an indicator names them.
+IMPORTERS = statuses(to=("admin", "officer"))
+POST_ONLY = everyone(405, anonymous=302)
+
+
+def _officers_run(p) -> dict:
+    run = ImportRun(kind=ImportRun.Kind.LOCAL_VALUES, file_name="values.csv", created_by=p["officer"])
+    run.file.save("values.csv", ContentFile(b"indicator,period,value\n"), save=False)
+    run.status = ImportRun.Status.PREVIEW
+    run.save()
+    return {"pk": run.pk}
+
+
+ROWS = [
+    Row("scorecards:import-start", IMPORTERS),
+    Row(
+        "scorecards:import-detail",
+        statuses(to=("admin", "officer"), others=404),
+        kwargs=_officers_run,
+        note="the officer's own import; hidden from everyone else but admins",
+    ),
+    Row("scorecards:import-confirm", POST_ONLY, kwargs=_officers_run),
+    Row("scorecards:import-cancel", POST_ONLY, kwargs=_officers_run),
+]

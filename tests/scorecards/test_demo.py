@@ -1,0 +1,96 @@
+"""The demo partnership's scorecards: realistic, current, idempotent, with something for the reminders to say."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cscp.models import Notification
+from cscp.sections import demo_loaders
+from scorecards import judgements
+from scorecards.demo import load_demo
+from scorecards.models import ComparatorValue, Indicator, IndicatorValue, Scorecard
+from scorecards.periods import MONTHLY, Period
+from scorecards.selectors import scorecard_data
+from scorecards.services import reminders_send
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture
+def demo(db, monkeypatch):
+    # The whole demo, as `seed_demo` loads it: the core's partnership and people, then the scorecards.
+    monkeypatch.setattr("scorecards.demo.timezone.localdate", lambda: TODAY)
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    return Scorecard.objects.get(slug="main")
+
+
+def test_the_loader_is_registered_for_seed_demo():
+    assert load_demo in demo_loaders
+
+
+def test_the_main_scorecard_has_at_least_20_indicators_with_three_years_of_values(demo):
+    main = demo
+    assert main.is_main and main.owner_group.name == "Business Group"
+    assert main.indicators.count() >= 20
+    monthly = main.indicators.filter(frequency=MONTHLY).first()
+    keys = list(monthly.values.order_by("period_start").values_list("period_key", flat=True))
+    assert len(keys) >= 35
+    assert keys[-1] == "2026-10"  # the last complete month on the day it is loaded
+    assert Scorecard.objects.filter(slug__in=["hub", "met"]).count() == 2
+    assert (
+        Scorecard.objects.get(slug="hub").owner_group is None or Scorecard.objects.get(slug="hub").indicators.exists()
+    )
+    assert Indicator.objects.filter(responsible_officer__username="officer").count() >= 5
+
+
+def test_rates_are_computed_from_their_numerators_and_denominators(demo):
+    value = IndicatorValue.objects.filter(indicator__code="CSC06").exclude(numerator=None).first()
+    assert value.value == (value.numerator * 100 / value.denominator).quantize(value.value)
+
+
+def test_the_latest_month_has_red_and_amber_indicators_and_missing_commentary(demo):
+    data = scorecard_data(demo, period_key="2026-10")
+    rags = {row.code: row.rag for row in data.indicators}
+    assert [code for code, rag in rags.items() if rag == judgements.RED]
+    assert [code for code, rag in rags.items() if rag == judgements.AMBER]
+    red_without = [row.code for row in data.indicators if row.needs_commentary]
+    red_with = [row.code for row in data.indicators if row.rag == judgements.RED and row.commentary]
+    assert red_without and red_with
+    assert any(row.challenges and row.challenges[0].responses for row in data.indicators)
+
+
+def test_comparators_come_from_the_demos_own_dfe_layout_files(demo):
+    data = scorecard_data(demo, period_key="2026-10")
+    cla = next(row for row in data.indicators if row.code == "CSC14")
+    assert cla.published.value is not None and cla.published.period.key == "FY2024-25"
+    assert cla.england.value is not None and cla.region.value is not None
+    assert len(cla.neighbours) == 10 and cla.sn_average is not None
+    timeliness = next(row for row in data.indicators if row.code == "CSC06")
+    assert timeliness.england is not None and timeliness.sn_average is not None
+    rereferrals = next(row for row in data.indicators if row.code == "CSC04")
+    assert rereferrals.sn_rank is not None and rereferrals.england_quartile is not None
+
+
+def test_a_second_load_changes_nothing(demo):
+    values, history = ComparatorValue.objects.count(), IndicatorValue.history.count()
+    out = io.StringIO()
+    counts = load_demo(stdout=out, today=TODAY)
+    assert not +counts, counts
+    assert "nothing changed" in out.getvalue()
+    assert ComparatorValue.objects.count() == values
+    assert IndicatorValue.history.count() == history
+
+
+def test_the_demo_gives_the_reminders_something_to_say(demo):
+    sent = reminders_send(today=TODAY)
+    assert sent["values_missing"] >= 1
+    assert sent["commentary_missing"] >= 1
+    assert Notification.objects.filter(recipient__username="officer", subject__startswith="Commentary needed").exists()
+
+
+def test_the_scorecard_period_is_the_last_complete_month():
+    assert Period.last_complete(MONTHLY, TODAY).key == "2026-10"

@@ -1,0 +1,181 @@
+"""Entering a period's figures: one page of the officer's indicators, checked before anything is saved."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from scorecards.models import Commentary, Indicator, IndicatorValue
+from scorecards.periods import Period
+from tests.scorecards.pages_helpers import empty_scorecard, last_month, simple_indicator
+
+MONTH = last_month()
+
+
+@pytest.fixture
+def indicators(partnership):
+    officer = partnership["officer"]
+    scorecard = empty_scorecard()
+    timely = simple_indicator(
+        "TIME01",
+        scorecard=scorecard,
+        officer=officer,
+        counts=True,
+        values={MONTH.previous().key: (80, 100), MONTH.same_period_last_year().key: (75, 100)},
+        target=85,
+        tolerance=5,
+    )
+    referrals = simple_indicator(
+        "REF01", scorecard=scorecard, officer=officer, unit="count", polarity="none", values={MONTH.previous().key: 400}
+    )
+    others = simple_indicator("OTHER01", scorecard=scorecard, officer=partnership["chair"], unit="count")
+    return timely, referrals, others
+
+
+def url(period=MONTH) -> str:
+    return reverse("scorecards:enter-values", args=[period.key])
+
+
+def post(client, timely_pk, referrals_pk, **fields):
+    data = {
+        f"numerator-{timely_pk}": "",
+        f"denominator-{timely_pk}": "",
+        f"commentary-{timely_pk}": "",
+        f"value-{referrals_pk}": "",
+        f"commentary-{referrals_pk}": "",
+    }
+    data.update({key.replace("TIME", str(timely_pk)).replace("REF", str(referrals_pk)): v for key, v in fields.items()})
+    return client.post(url(), data)
+
+
+def test_the_grid_holds_only_the_officers_own_indicators(client_for, indicators):
+    response = client_for("officer").get(url())
+    assert response.status_code == 200
+    assert "TIME01: Indicator TIME01" in response.text
+    assert "REF01: Indicator REF01" in response.text
+    assert "OTHER01" not in response.text
+    # A rate with a numerator and denominator takes those two, never the rate itself.
+    assert "Numerator for TIME01" in response.text and "Value for TIME01" not in response.text
+    assert "Value for REF01 (number)" in response.text
+
+
+def test_admins_see_every_indicator_of_the_periods_frequency(client_for, indicators):
+    text = client_for("admin").get(url()).text
+    assert "OTHER01" in text and "TIME01" in text
+
+
+def test_people_responsible_for_no_indicator_cannot_enter_figures(client_for, indicators):
+    assert client_for("business").get(url()).status_code == 403
+    assert client_for("outsider").get(url()).status_code == 403
+
+
+@pytest.mark.parametrize("key", ["nonsense", "2025-13", "FY2025-26-Q9"])
+def test_a_period_that_is_not_one_is_not_found(client_for, indicators, key):
+    assert client_for("officer").get(reverse("scorecards:enter-values", args=[key])).status_code == 404
+
+
+def test_a_period_that_has_not_started_is_not_found(client_for, indicators):
+    assert client_for("officer").get(url(MONTH.offset(2))).status_code == 404
+
+
+def test_saving_works_out_the_rate_and_shows_the_rating_and_direction(client_for, indicators):
+    timely, referrals, _ = indicators
+    client = client_for("officer")
+    response = post(client, timely.pk, referrals.pk, **{"numerator-TIME": "90", "denominator-TIME": "100"})
+    assert response.status_code == 302
+    saved = IndicatorValue.objects.get(indicator=timely, period_key=MONTH.key)
+    assert saved.value == Decimal("90.0000")
+    page = client.get(response["Location"])
+    assert "Saved 1 figure for" in page.text
+    assert "Worked out from them: <strong>90.0%</strong>" in page.text
+    assert "Green: on target" in page.text
+    assert "Improving ↑" in page.text
+
+
+def test_a_red_figure_needs_commentary_beside_its_row_and_nothing_is_saved(client_for, indicators):
+    timely, referrals, _ = indicators
+    response = post(
+        client_for("officer"),
+        timely.pk,
+        referrals.pk,
+        **{"numerator-TIME": "60", "denominator-TIME": "100", "value-REF": "410"},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Enter commentary for TIME01" in response.text
+    assert response.context["form"].errors == {
+        f"commentary-{timely.pk}": [
+            "Enter commentary for TIME01: it is red, so say how under-performance is being addressed"
+        ]
+    }
+    # What was typed is kept, and the count on the same page was not saved on its own.
+    assert 'value="60"' in response.text and 'value="410"' in response.text
+    assert not IndicatorValue.objects.filter(period_key=MONTH.key).exists()
+
+
+def test_with_commentary_the_red_figure_is_saved_with_it(client_for, indicators):
+    timely, referrals, _ = indicators
+    response = post(
+        client_for("officer"),
+        timely.pk,
+        referrals.pk,
+        **{"numerator-TIME": "60", "denominator-TIME": "100", "commentary-TIME": "Two teams are short-staffed."},
+    )
+    assert response.status_code == 302
+    assert Commentary.objects.get(indicator=timely, period_key=MONTH.key).text == "Two teams are short-staffed."
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"value-REF": "lots"}, "value-REF", "Enter a count as a whole number, like 1,234"),
+        ({"value-REF": "-3"}, "value-REF", "Enter a count of 0 or more"),
+        ({"value-REF": "2.5"}, "value-REF", "Enter a whole number"),
+        ({"numerator-TIME": "x", "denominator-TIME": "100"}, "numerator-TIME", "Enter the numerator as a whole number"),
+        ({"numerator-TIME": "120", "denominator-TIME": "100"}, "numerator-TIME", "cannot be larger than"),
+        ({"numerator-TIME": "5", "denominator-TIME": "0"}, "denominator-TIME", "Enter a denominator above 0"),
+        ({"numerator-TIME": "5"}, "denominator-TIME", "Enter the denominator"),
+    ],
+)
+def test_a_figure_that_cannot_be_saved_says_what_to_do_beside_its_field(client_for, indicators, fields, field, message):
+    timely, referrals, _ = indicators
+    response = post(client_for("officer"), timely.pk, referrals.pk, **fields)
+    assert response.status_code == 200
+    name = field.replace("TIME", str(timely.pk)).replace("REF", str(referrals.pk))
+    errors = response.context["form"].errors.get(name, [])
+    assert any(message in error for error in errors), errors
+    assert not IndicatorValue.objects.filter(period_key=MONTH.key).exists()
+
+
+def test_a_correction_keeps_the_earlier_figure_in_history(client_for, indicators):
+    timely, referrals, _ = indicators
+    client = client_for("officer")
+    post(client, timely.pk, referrals.pk, **{"value-REF": "410"})
+    post(client, timely.pk, referrals.pk, **{"value-REF": "412"})
+    value = IndicatorValue.objects.get(indicator=referrals, period_key=MONTH.key)
+    assert value.value == Decimal("412")
+    assert [v.value for v in value.history.order_by("history_date")] == [Decimal("410.0000"), Decimal("412.0000")]
+
+
+def test_saving_an_unchanged_page_says_nothing_changed(client_for, indicators):
+    timely, referrals, _ = indicators
+    client = client_for("officer")
+    post(client, timely.pk, referrals.pk, **{"value-REF": "410"})
+    response = post(client, timely.pk, referrals.pk, **{"value-REF": "410"})
+    assert "Nothing changed for" in client.get(response["Location"]).text
+
+
+def test_fields_for_someone_elses_indicator_are_ignored(client_for, indicators):
+    timely, referrals, others = indicators
+    post(client_for("officer"), timely.pk, referrals.pk, **{f"value-{others.pk}": "99", "value-REF": "410"})
+    assert not IndicatorValue.objects.filter(indicator=others).exists()
+
+
+def test_a_quarterly_period_shows_the_quarterly_indicators(client_for, partnership):
+    simple_indicator("Q01", officer=partnership["officer"], unit="count", polarity="none", frequency="quarterly")
+    quarter = Period.last_complete("quarterly", MONTH.end)
+    text = client_for("officer").get(url(quarter)).text
+    assert "Q01: Indicator Q01" in text
+    assert Indicator.objects.count() == 1
