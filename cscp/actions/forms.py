@@ -22,13 +22,10 @@ from cscp.permissions import is_partnership_admin
 from cscp.selectors import agencies_visible_to, groups_visible_to
 
 
-def _date_input(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date, for example 27 3 2026"},
-    )
+class GovDateFilter(django_filters.DateFilter):
+    """A date filter asked for with the GOV.UK day, month and year boxes, like every other date."""
+
+    field_class = GovDateField
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -87,8 +84,8 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_status",
         error_messages={"invalid_choice": "Choose a status from the list"},
     )
-    due_after = django_filters.DateFilter(label="Due on or after", field_name="due_date", lookup_expr="gte")
-    due_before = django_filters.DateFilter(label="Due on or before", field_name="due_date", lookup_expr="lte")
+    due_after = GovDateFilter(label="Due on or after", field_name="due_date", lookup_expr="gte")
+    due_before = GovDateFilter(label="Due on or before", field_name="due_date", lookup_expr="lte")
 
     class Meta:
         model = Action
@@ -118,25 +115,8 @@ class ActionFilter(django_filters.FilterSet):
         for name, queryset in choices.items():
             if name in self.filters:
                 self.filters[name].queryset = queryset
-        for name in ("due_after", "due_before"):
-            if name in self.filters:
-                self.filters[name].field.widget = forms.DateInput(
-                    attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"
-                )
-                self.filters[name].field.error_messages["invalid"] = "Enter a real date, for example 27 3 2026"
         if "priority" in self.filters:
             self.filters["priority"].field_class = PriorityChoiceField
-
-    @property
-    def form(self):
-        form = super().form
-        # Date inputs are not styled by crispy-forms-gds: mark them in error by hand.
-        for name in ("due_after", "due_before"):
-            if name in form.fields and form.errors.get(name):
-                attrs = form.fields[name].widget.attrs
-                if "govuk-input--error" not in attrs["class"]:
-                    attrs["class"] += " govuk-input--error"
-        return form
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -152,7 +132,8 @@ class ActionFilter(django_filters.FilterSet):
 
     @property
     def active(self) -> bool:
-        return any(self.data.get(name) for name in self.filters)
+        # A date filter arrives as three boxes: due_after_0, _1 and _2.
+        return any(self.data.get(name) or self.data.get(f"{name}_0") for name in self.filters)
 
 
 # Raising and changing an action.
