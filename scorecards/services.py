@@ -731,3 +731,60 @@ def reminders_send(*, today) -> dict[str, int]:
         ):
             sent["commentary_missing"] += 1
     return sent
+
+
+# Which published measure feeds an indicator -----------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_mapping_set(
+    *,
+    actor: Person,
+    indicator: Indicator,
+    measure=None,
+    role: str = "both",
+    request=None,
+):
+    """Say which published measure feeds an indicator, and as what; `measure` None removes the mapping.
+
+    The page keeps one measure per indicator, so setting one replaces any other: two measures for one role would
+    leave the scorecard picking between them silently. Returns the mapping, or None when removed.
+    """
+    from scorecards.models import IndicatorMapping
+
+    _check_manager(actor)
+    if role not in IndicatorMapping.Role.values:
+        raise ValidationError({"role": ["Choose what the measure's figures are used for"]})
+    if measure is not None and measure.unit != indicator.unit:
+        raise ValidationError(
+            {
+                "measure": [
+                    f"Choose a measure in the indicator's unit ({indicator.get_unit_display().lower()}): "
+                    f"{measure.name} is a {measure.get_unit_display().lower()}"
+                ]
+            }
+        )
+    existing = list(IndicatorMapping.objects.select_for_update().filter(indicator=indicator).select_related("measure"))
+    before = sorted((mapping.measure.code, mapping.role) for mapping in existing)
+    kept = None
+    for mapping in existing:
+        if measure is not None and mapping.measure_id == measure.pk:
+            kept = mapping
+        else:
+            mapping.delete()
+    if measure is not None:
+        if kept is None:
+            kept = IndicatorMapping.objects.create(indicator=indicator, measure=measure, role=role)
+        elif kept.role != role:
+            kept.role = role
+            kept.save(update_fields=["role"])
+    after = [(measure.code, role)] if measure is not None else []
+    if before != after:
+        record_event(
+            "scorecards.indicator_mapping.changed",
+            actor=actor,
+            obj=indicator,
+            request=request,
+            data={"before": [list(pair) for pair in before], "after": [list(pair) for pair in after]},
+        )
+    return kept

@@ -17,6 +17,7 @@ urlpatterns = [
     path("challenges/<int:pk>/respond/", views.challenge_respond, name="challenge-respond"),
     # The import pages name their own "import/..." routes.
     path("", include("scorecards.urls_import")),
+    path("", include("scorecards.views_mapping")),
     path("<slug:slug>/", views.scorecard_detail, name="scorecard-detail"),
     path("<slug:slug>/reports/", views.report_list, name="report-list"),
     path("<slug:slug>/reports/<str:period_key>.pdf", views.report_download, name="report-download"),

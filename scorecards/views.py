@@ -23,6 +23,7 @@ from scorecards import services
 from scorecards.exports import scorecard_csv, scorecard_workbook
 from scorecards.forms import ChallengeForm, CommentaryForm, ResponseForm, ScorecardFilterForm, ValueEntryForm
 from scorecards.generation import render_report_pdf, render_scorecard_pdf, report_file_name
+from scorecards.imports.runs import kinds_for
 from scorecards.models import Challenge, Indicator, Scorecard, ScorecardReport
 from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period
 from scorecards.reports import (
@@ -92,7 +93,12 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scorecards/scorecard_list.html",
-        {"scorecards": scorecards, "may_enter_values": _may_enter_values(request.user)},
+        {
+            "scorecards": scorecards,
+            "may_enter_values": _may_enter_values(request.user),
+            "may_import": bool(kinds_for(request.user)),
+            "may_map": is_partnership_admin(request.user),
+        },
     )
 
 

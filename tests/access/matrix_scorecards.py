@@ -75,3 +75,9 @@ ROWS = [
         note="the officer is responsible for indicators",
     ),
 ]
+
+# The mapping step: which published measure feeds each indicator (admins only).
+ROWS += [
+    Row("scorecards:mapping-list", statuses(to=("admin",))),
+    Row("scorecards:mapping-edit", statuses(to=("admin",)), kwargs=lambda p: {"code": _indicator(p).code}),
+]
