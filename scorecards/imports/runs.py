@@ -52,9 +52,18 @@ def _schedule(run: ImportRun, size: int) -> None:
     if size <= _inline_limit():
         transaction.on_commit(lambda: run_import_now(run.pk))
     else:
-        from scorecards.tasks import run_import
+        transaction.on_commit(lambda: _queue(run.pk))
 
-        transaction.on_commit(lambda: run_import.delay(run.pk))
+
+def _queue(run_id: int) -> None:
+    """Hand a large import to the worker; when the broker cannot be reached, do it now rather than leave it queued."""
+    from scorecards.tasks import run_import
+
+    try:
+        run_import.delay(run_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the person is still waiting for their import
+        logger.warning("Broker unavailable: importing %s in the request instead", run_id, exc_info=True)
+        run_import_now(run_id)
 
 
 def import_run_create(*, actor, kind: str, file, extra_file=None) -> ImportRun:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -130,6 +132,20 @@ def test_a_large_file_is_imported_in_the_background_with_a_progress_page(
     assert run.status == ImportRun.Status.PREVIEW
     ready = client.get(reverse("scorecards:import-detail", args=[run.pk])).content.decode()
     assert "http-equiv" not in ready
+
+
+def test_a_large_file_is_still_imported_when_the_broker_is_down(
+    client_for, indicators, settings, django_capture_on_commit_callbacks
+):
+    settings.SCORECARDS_IMPORT_INLINE_BYTES = 10
+    client = client_for("officer")
+    with (
+        mock.patch("scorecards.tasks.run_import.delay", side_effect=ConnectionError("Redis is down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = upload(client, "local_values", "values.csv", b"indicator,period,value\nCOUNT01,2025-04,7\n")
+    assert response.status_code == 302
+    assert ImportRun.objects.get().status == ImportRun.Status.PREVIEW
 
 
 def test_the_wrong_kind_of_file_is_explained(client_for, django_capture_on_commit_callbacks, dfe_dir):
