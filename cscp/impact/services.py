@@ -255,6 +255,10 @@ def reporting_cycle_create(
     cycle = ReportingCycle(
         title=title, board_meeting=board_meeting, business_meeting=business_meeting, due_date=due_date
     )
+    return _save_cycle(cycle=cycle, groups=groups, actor=actor, request=request, verb="created")
+
+
+def _save_cycle(*, cycle: ReportingCycle, groups: list[Group], actor: Person, request, verb: str) -> ReportingCycle:
     try:
         with transaction.atomic():
             cycle.save()
@@ -265,11 +269,11 @@ def reporting_cycle_create(
         ) from exc
     cycle.groups.set(groups)
     record_event(
-        "cscp.reporting_cycle.created",
+        f"cscp.reporting_cycle.{verb}",
         actor=actor,
         obj=cycle,
         request=request,
-        data={"groups": sorted(g.pk for g in groups), "due_date": due_date.isoformat()},
+        data={"groups": sorted(g.pk for g in groups), "due_date": cycle.due_date.isoformat()},
     )
     return cycle
 
@@ -302,22 +306,7 @@ def reporting_cycle_update(
         business_meeting,
         due_date,
     )
-    try:
-        with transaction.atomic():
-            cycle.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"board_meeting": "This Board meeting already has a reporting cycle: choose another meeting"}
-        ) from exc
-    cycle.groups.set(groups)
-    record_event(
-        "cscp.reporting_cycle.updated",
-        actor=actor,
-        obj=cycle,
-        request=request,
-        data={"groups": sorted(g.pk for g in groups), "due_date": due_date.isoformat()},
-    )
-    return cycle
+    return _save_cycle(cycle=cycle, groups=groups, actor=actor, request=request, verb="updated")
 
 
 # Drafting an update.

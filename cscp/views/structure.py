@@ -202,6 +202,22 @@ def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _filtered_list(request: HttpRequest, filters, template: str) -> HttpResponse:
+    """A list page: the filtered records in name order, a page at a time."""
+    page = Paginator(filters.qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            "filter": filters,
+            "page": page,
+            "query": _querystring_without_page(request),
+            "can_manage": request.user.has_perm(MANAGE),
+            "filtered": any(request.GET.get(name) for name in filters.form.fields),
+        },
+    )
+
+
 # Agencies.
 
 
@@ -211,19 +227,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = agencies_visible_to(request.user).annotate(
         member_count=Count("memberships__person", filter=current_q(prefix="memberships__"), distinct=True)
     )
-    filters = AgencyFilter(request.GET, queryset=agencies)
-    page = Paginator(filters.qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cscp/structure/agency_list.html",
-        {
-            "filter": filters,
-            "page": page,
-            "query": _querystring_without_page(request),
-            "can_manage": request.user.has_perm(MANAGE),
-            "filtered": any(request.GET.get(name) for name in filters.form.fields),
-        },
-    )
+    return _filtered_list(request, AgencyFilter(request.GET, queryset=agencies), "cscp/structure/agency_list.html")
 
 
 @login_required
@@ -296,19 +300,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
         .annotate(member_count=Count("memberships__person", filter=current_q(prefix="memberships__"), distinct=True))
         .prefetch_related(Prefetch("memberships", queryset=chairs, to_attr="chairs"))
     )
-    filters = GroupFilter(request.GET, queryset=groups)
-    page = Paginator(filters.qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cscp/structure/group_list.html",
-        {
-            "filter": filters,
-            "page": page,
-            "query": _querystring_without_page(request),
-            "can_manage": request.user.has_perm(MANAGE),
-            "filtered": any(request.GET.get(name) for name in filters.form.fields),
-        },
-    )
+    return _filtered_list(request, GroupFilter(request.GET, queryset=groups), "cscp/structure/group_list.html")
 
 
 @login_required
