@@ -21,4 +21,4 @@ RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input \
     && mkdir -p /app/var && chown -R app:app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "cscp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*", "--access-logfile", "-"]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cscp.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench-governance"))
 os.environ.setdefault("REQUIRE_MFA", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
@@ -42,23 +42,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from cscp.actions.models import Action, ActionNote  # noqa: E402
 from cscp.actions.selectors import overdue_and_at_risk  # noqa: E402
 from cscp.boardpack.reports import board_pack_context  # noqa: E402
 from cscp.boardpack.services import pdf_page_count  # noqa: E402
-from cscp.models import (  # noqa: E402
-    Action,
-    ActionNote,
-    Escalation,
-    Group,
-    GroupMembership,
-    ImpactTemplateSection,
-    ImpactUpdate,
-    ImpactUpdateAnswer,
-    Meeting,
-    Partnership,
-    Person,
-    ReportingCycle,
-)
+from cscp.impact.models import Escalation, ImpactTemplateSection, ImpactUpdate, ImpactUpdateAnswer, ReportingCycle  # noqa: E402
+from cscp.models import Group, GroupMembership, Meeting, Partnership, Person  # noqa: E402
 from cscp.pdf import render_pdf  # noqa: E402
 
 GROUPS = 10
@@ -255,7 +244,7 @@ def main() -> None:
     client = Client()
     client.force_login(admin)
     try:
-        tracker = reverse("cscp:action-list")
+        tracker = reverse("actions:list")
     except NoReverseMatch:
         tracker = None
     if tracker:
@@ -274,7 +263,7 @@ def main() -> None:
             median, p95, queries = timed(get, args.repeat)
             rows.append((name, median, p95, queries, str(status["code"])))
     else:
-        print("The action tracker (cscp:action-list) is not in this version: its pages are not timed.")
+        print("The action tracker (actions:list) is not in this version: its pages are not timed.")
 
     print(f"{'what':<34}{'median ms':>11}{'p95 ms':>10}{'queries':>9}  note")
     for name, median, p95, queries, note in rows:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cscp.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 PDF_ONLY = "--pdf" in sys.argv
 os.environ.setdefault("VAR_DIR", str(ROOT / "var" / ("" if PDF_ONLY else "bench")))
 os.environ.setdefault("REQUIRE_MFA", "false")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cscp.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench-scorecards"))
 os.environ.setdefault("REQUIRE_MFA", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
@@ -95,7 +95,16 @@ def concurrent(session_cookie: str, urls: dict[str, str], clients: int = 8, per_
     """Serve with gunicorn and hit each URL from `clients` threads at once; print each URL's p95."""
     port = 8765
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "cscp.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4"],
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--threads",
+            "4",
+        ],
         cwd=ROOT,
         env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "false"},
         stdout=subprocess.DEVNULL,

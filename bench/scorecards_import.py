@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cscp.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="bench-scorecards-import-"))
 os.environ.setdefault("REQUIRE_MFA", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -68,8 +69,6 @@ def queue_email(*, key: str, to: str, subject: str, body: str) -> bool:
 
 
 def _queue_send() -> None:
-    from cscp.tasks import send_outbox
-
     try:
         send_outbox.delay()
     except Exception:  # noqa: BLE001 - the broker being down must not fail the user's request
@@ -100,6 +99,13 @@ def outbox_send(*, limit: int = 200) -> int:
             message.save(update_fields=["attempts", "last_error", "sent_at"])
             sent += 1
     return sent
+
+
+@shared_task(name="cscp.tasks.send_outbox")
+def send_outbox() -> int:
+    """The outbox's task sits beside the code that queues it, so queueing needs no import of cscp.tasks (which
+    imports the services that notify)."""
+    return outbox_send()
 
 
 def notification_mark_read(*, notification: Notification) -> None:

@@ -4,7 +4,7 @@ Every predicate reads the person's memberships in force today from the database,
 admin ends or revokes stops working on the next request. Within one request the answers are cached on the
 person object (`_cscp_roles`), so a page that asks many questions costs one query.
 
-Views fetch objects through `get_object_for_user`, which raises 404 where the object's existence is not
+Views fetch objects through `cscp.pages.get_object_for_user`, which raises 404 where the object's existence is not
 the person's business and 403 where they may know of it but not do this to it.
 """
 
@@ -13,9 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
-from django.http import Http404
 
 from cscp.models import AgencyMembership, Group, GroupMembership, current_q
 
@@ -107,13 +104,20 @@ def is_group_member(user, group) -> bool:
     return group is not None and group.pk in roles_of(user).group_roles
 
 
+def chaired_group_ids(user) -> set[int]:
+    """The groups this person chairs or vice-chairs today (GroupMembership.CHAIR_ROLES)."""
+    return {group_id for group_id, held in roles_of(user).group_roles.items() if held & GroupMembership.CHAIR_ROLES}
+
+
+@rules.predicate
+def chairs_any_group(user) -> bool:
+    return bool(chaired_group_ids(user))
+
+
 @rules.predicate
 def is_group_chair(user, group) -> bool:
     """Chair or vice-chair: the people who write and submit the group's updates."""
-    if group is None:
-        return False
-    held = roles_of(user).group_roles.get(group.pk, frozenset())
-    return bool(held & {GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR})
+    return group is not None and group.pk in chaired_group_ids(user)
 
 
 @rules.predicate
@@ -145,22 +149,3 @@ rules.add_perm("cscp.view_audit_log", is_partnership_admin)
 rules.add_perm("cscp.view_group", is_group_member | can_read_partnership)
 rules.add_perm("cscp.view_agency", is_agency_member | can_read_partnership)
 rules.add_perm("cscp.view_membership_report", is_partnership_admin | is_board_member)
-
-
-def get_object_for_user(user, perm: str, queryset: QuerySet | type[Model], *, view_perm: str | None = None, **lookup):
-    """Fetch one object for a person, or refuse.
-
-    Raises 404 when the object does not exist or the person may not even know of it (`view_perm`, when
-    given, decides that), and PermissionDenied (403) when they may see it but not do `perm` to it.
-    """
-    if isinstance(queryset, type):
-        queryset = queryset._default_manager.all()
-    try:
-        obj = queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if view_perm is not None and not user.has_perm(view_perm, obj):
-        raise Http404
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-    return obj

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from cscp.models import Agency, AgencyMembership, Group, GroupMembership, Notification, Person, current_q
 from cscp.permissions import can_read_partnership, roles_of
@@ -71,3 +74,35 @@ def group_descendant_ids(group: Group) -> set[int]:
                 found.add(child)
                 waiting.append(child)
     return found
+
+
+def people_by_group(
+    group_ids: Iterable[int], *, on: datetime.date | None = None, roles: Iterable[str] | None = None
+) -> dict[int, list[Person]]:
+    """People with a membership in force on a day (today by default), by group, in one query; only `roles` when
+    given. Deactivated people are left out: they cannot act."""
+    group_ids = set(group_ids)
+    if not group_ids:
+        return {}
+    memberships = GroupMembership.objects.filter(
+        current_q(on or timezone.localdate()), group_id__in=group_ids, person__is_active=True
+    )
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    found: dict[int, dict[int, Person]] = defaultdict(dict)
+    for membership in memberships.select_related("person").order_by("person_id"):
+        found[membership.group_id][membership.person_id] = membership.person
+    return {group_id: list(people.values()) for group_id, people in found.items()}
+
+
+def chairs_by_group(group_ids: Iterable[int], *, on: datetime.date | None = None) -> dict[int, list[Person]]:
+    """The chair and vice-chair (GroupMembership.CHAIR_ROLES) of each group, in one query."""
+    return people_by_group(group_ids, on=on, roles=GroupMembership.CHAIR_ROLES)
+
+
+def chairs_of(group: Group | int | None) -> list[Person]:
+    """A group's chair and vice-chair today, by person id."""
+    if group is None:
+        return []
+    group_id = group if isinstance(group, int) else group.pk
+    return chairs_by_group([group_id]).get(group_id, [])

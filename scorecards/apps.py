@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 
 
@@ -6,5 +7,17 @@ class ScorecardsConfig(AppConfig):
     verbose_name = "Performance scorecards"
 
     def ready(self) -> None:
-        # Navigation, home and Board pack sections this app adds to the core's pages.
-        from scorecards import registry  # noqa: F401
+        from cscp import schedules
+        from scorecards import registry  # noqa: F401 - navigation, home and Board pack sections, demo data
+
+        # Responsible officers: values missing for the last complete period, commentary missing on red indicators.
+        schedules.register(
+            "scorecards-reminders",
+            task="scorecards.tasks.send_scorecard_reminders",
+            schedule=crontab(hour=7, minute=15),
+        )
+        # Each scorecard's monthly or quarterly report is frozen, rendered and sent to the Business Group once it
+        # falls due (a unique scorecard × period makes a second run a no-op).
+        schedules.register(
+            "generate-scorecard-reports", task="scorecards.generate_due_reports", schedule=crontab(hour=6, minute=30)
+        )

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from cscp.permissions import get_object_for_user, is_partnership_admin
+from cscp.pages import get_object_for_user
+from cscp.permissions import is_partnership_admin
 from scorecards.forms_import import HINTS, ImportForm
 from scorecards.imports import runs
 from scorecards.models import ImportRun

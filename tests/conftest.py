@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from cscp.celery import app as celery_app
+from config.celery import app as celery_app
 from cscp.models import Agency, AgencyMembership, Group, GroupMembership, Person
 from tests.factories import AgencyFactory, AgencyMembershipFactory, GroupFactory, GroupMembershipFactory, PersonFactory
 

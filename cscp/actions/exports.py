@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 
 from cscp.actions import status as st
-from cscp.models import Action
+from cscp.actions.models import Action
 
 HEADERS = (
     "Reference",

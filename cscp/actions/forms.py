@@ -15,10 +15,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cscp.actions import status as st
-from cscp.actions.rules import chaired_group_ids
+from cscp.actions.models import Action
 from cscp.forms.structure import GovDateField
-from cscp.models import Action, Agency, Escalation, Group, Person, Priority, Theme
-from cscp.permissions import is_partnership_admin
+from cscp.models import Agency, Group, Person, Priority, Theme
+from cscp.permissions import chaired_group_ids, is_partnership_admin
 from cscp.selectors import agencies_visible_to, groups_visible_to
 
 
@@ -183,7 +183,6 @@ class ActionForm(GovukForm):
         required=False,
         help_text="A page in this service, like /reviews/3/, or a web address",
     )
-    escalation = forms.ModelChoiceField(queryset=Escalation.objects.none(), required=False, widget=forms.HiddenInput)
     owner_group = forms.ModelChoiceField(
         label="Owner group",
         queryset=Group.objects.none(),
@@ -265,17 +264,6 @@ class ActionForm(GovukForm):
         self.fields["priority"].empty_label = "Not linked to a priority"
         keep_themes = Q(pk__in=[t.pk for t in current.themes.all()]) if current.pk else Q(pk__in=[])
         self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | keep_themes).order_by("name")
-        if action is None:
-            escalations = Escalation.objects.all()
-            if not admin:
-                escalations = escalations.filter(raised_by_group_id__in=chaired_group_ids(user))
-            self.fields["escalation"].queryset = escalations
-            self.fields["escalation"].error_messages["invalid_choice"] = (
-                "The escalation could not be found: raise the action from the escalation's page again"
-            )
-        else:
-            # An action keeps the escalation it was raised from.
-            del self.fields["escalation"]
         if not self.fields["themes"].queryset.exists():
             del self.fields["themes"]
         self.submit_label = "Raise the action" if action is None else "Save changes"
@@ -286,8 +274,6 @@ class ActionForm(GovukForm):
             Field.text("source_reference", field_width=Fluid.TWO_THIRDS),
             Field.text("source_url", field_width=Fluid.TWO_THIRDS, spellcheck="false"),
         ]
-        if "escalation" in self.fields:
-            fields.append(Field("escalation"))
         fields += [
             Field.select("owner_group"),
             Field.select("owner_agency"),

@@ -10,8 +10,9 @@ from cscp import navigation
 from cscp.actions import rules as action_rules  # noqa: F401 - registers the permissions
 from cscp.actions import selectors
 from cscp.actions import status as st
-from cscp.models import Action
+from cscp.actions.models import Action
 from cscp.navigation import NavItem
+from cscp.permissions import chaired_group_ids
 from cscp.sections import Section, home_sections
 
 # The home page lists a few; the counts and links lead to the rest.
@@ -24,7 +25,7 @@ def your_actions(request) -> dict | None:
     none of either."""
     user = request.user
     today = timezone.localdate()
-    chaired = action_rules.chaired_group_ids(user)
+    chaired = chaired_group_ids(user)
     mine = Q(owner_person=user)
     theirs = Q(owner_group_id__in=chaired) & ~mine
     overdue, at_risk = Q(status=st.OVERDUE), Q(status=st.AT_RISK)
@@ -84,10 +85,10 @@ home_sections.register(
     Section(
         key="cscp.actions",
         title="Your actions",
-        template="cscp/actions/_home_section.html",
+        template="actions/_home_section.html",
         context=your_actions,
         order=30,
     )
 )
 
-navigation.register(NavItem("Actions", "cscp:action-list", selectors.may_see_some_actions, order=20))
+navigation.register(NavItem("Actions", "actions:list", selectors.may_see_some_actions, order=20))

@@ -15,19 +15,7 @@ from __future__ import annotations
 
 import rules
 
-from cscp.models import GroupMembership
-from cscp.permissions import can_read_partnership, is_partnership_admin, roles_of
-
-CHAIR_ROLES = frozenset({GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR})
-
-
-def chaired_group_ids(user) -> set[int]:
-    return {group_id for group_id, held in roles_of(user).group_roles.items() if held & CHAIR_ROLES}
-
-
-@rules.predicate
-def chairs_any_group(user) -> bool:
-    return bool(chaired_group_ids(user))
+from cscp.permissions import can_read_partnership, chaired_group_ids, chairs_any_group, is_partnership_admin, roles_of
 
 
 @rules.predicate
@@ -42,9 +30,7 @@ def is_owning_agency_member(user, action) -> bool:
 
 @rules.predicate
 def is_owning_group_chair(user, action) -> bool:
-    if action is None or action.owner_group_id is None:
-        return False
-    return bool(roles_of(user).group_roles.get(action.owner_group_id, frozenset()) & CHAIR_ROLES)
+    return action is not None and action.owner_group_id is not None and action.owner_group_id in chaired_group_ids(user)
 
 
 @rules.predicate
@@ -63,10 +49,10 @@ can_change_action = is_partnership_admin | is_owning_group_chair | is_named_owne
 can_sign_off_action = is_partnership_admin | is_owning_group_chair
 can_add_action = is_partnership_admin | chairs_any_group
 
-rules.add_perm("cscp.view_action", can_view_action)
-rules.add_perm("cscp.change_action", can_change_action)
-rules.add_perm("cscp.sign_off_action", can_sign_off_action)
-rules.add_perm("cscp.test_action_impact", can_sign_off_action)
-rules.add_perm("cscp.close_action", can_sign_off_action)
-rules.add_perm("cscp.raise_action", can_add_action)
-rules.add_perm("cscp.raise_action_for_group", may_chair_group)
+rules.add_perm("actions.view_action", can_view_action)
+rules.add_perm("actions.change_action", can_change_action)
+rules.add_perm("actions.sign_off_action", can_sign_off_action)
+rules.add_perm("actions.test_action_impact", can_sign_off_action)
+rules.add_perm("actions.close_action", can_sign_off_action)
+rules.add_perm("actions.raise_action", can_add_action)
+rules.add_perm("actions.raise_action_for_group", may_chair_group)

@@ -11,9 +11,9 @@ import datetime
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from cscp.actions import status as st
-from cscp.actions.rules import chaired_group_ids
-from cscp.models import Action, Agency, Group, Person
-from cscp.permissions import can_read_partnership, roles_of
+from cscp.actions.models import Action
+from cscp.models import Agency, Group, Person
+from cscp.permissions import can_read_partnership, chaired_group_ids, roles_of
 
 OPEN = Action.Stage.OPEN
 

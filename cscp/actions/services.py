@@ -6,7 +6,7 @@ Each transition is its own guarded service: raised → progress notes → comple
 the owning group → impact tested; or closed at any point with a reason, and reopened.
 
 Each service is keyword-only and atomic, locks the action it moves (`select_for_update`), raises ValidationError
-keyed by field with a message that says what to do, and writes an audit event `cscp.action.<verb>` whose data
+keyed by field with a message that says what to do, and writes an audit event `actions.action.<verb>` whose data
 holds what changed. django-simple-history keeps every version of the row, with who and why.
 """
 
@@ -26,9 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cscp.actions.models import Action, ActionNote
 from cscp.audit import record_event
-from cscp.models import Action, ActionNote, Agency, Escalation, Group, GroupMembership, Person, Priority, current_q
+from cscp.models import Agency, Group, Person, Priority
 from cscp.notifications import notify
+from cscp.selectors import chairs_of
 
 REFERENCE_PREFIX = "A-"
 # Tries at a fresh reference when another request took the one we chose at the same moment.
@@ -62,7 +64,6 @@ EDITABLE_FIELDS = (
     "source",
     "source_reference",
     "source_url",
-    "escalation",
     "owner_group",
     "owner_agency",
     "owner_person",
@@ -78,7 +79,6 @@ FIELD_LABELS = {
     "source": "Source",
     "source_reference": "Source reference",
     "source_url": "Link to the source",
-    "escalation": "Escalation",
     "owner_group": "Owner group",
     "owner_agency": "Owner agency",
     "owner_person": "Named owner",
@@ -187,7 +187,7 @@ def _lock(action: Action) -> Action:
 
 
 def action_url(action: Action) -> str:
-    return reverse("cscp:action-detail", args=[action.pk])
+    return reverse("actions:detail", args=[action.pk])
 
 
 def _tell_owner(action: Action, *, actor: Person) -> None:
@@ -202,18 +202,6 @@ def _tell_owner(action: Action, *, actor: Person) -> None:
         body=f"{action.title}\n\nDue {date_format(action.due_date)}.",
         url=action_url(action),
     )
-
-
-def _owning_chairs(action: Action) -> list[Person]:
-    if action.owner_group_id is None:
-        return []
-    memberships = GroupMembership.objects.filter(
-        current_q(),
-        group_id=action.owner_group_id,
-        role__in=(GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR),
-        person__is_active=True,
-    ).select_related("person")
-    return list({membership.person.pk: membership.person for membership in memberships}.values())
 
 
 def _check_actor_may(actor: Person, perm: str, action: Action) -> None:
@@ -237,7 +225,6 @@ def action_create(
     description: str = "",
     source_reference: str = "",
     source_url: str = "",
-    escalation: Escalation | None = None,
     priority: Priority | None = None,
     themes: Iterable = (),
     raised_on: datetime.date | None = None,
@@ -255,7 +242,6 @@ def action_create(
         "source": source,
         "source_reference": (source_reference or "").strip(),
         "source_url": (source_url or "").strip(),
-        "escalation": escalation,
         "owner_group": owner_group,
         "owner_agency": owner_agency,
         "owner_person": owner_person,
@@ -284,7 +270,7 @@ def action_create(
     if themes:
         action.themes.set(themes)
     record_event(
-        "cscp.action.created",
+        "actions.action.created",
         actor=actor,
         obj=action,
         request=request,
@@ -308,7 +294,7 @@ def action_update(*, actor: Person, action: Action, values: dict[str, Any], requ
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"action_update cannot change {sorted(unknown)}: each stage has its own service")
-    _check_actor_may(actor, "cscp.change_action", action)
+    _check_actor_may(actor, "actions.change_action", action)
     action = _lock(action)
     if action.stage == Action.Stage.CLOSED:
         raise ValidationError("This action is closed: reopen it before changing it")
@@ -336,7 +322,7 @@ def action_update(*, actor: Person, action: Action, values: dict[str, Any], requ
     _save(action, actor=actor, reason="Details changed")
     if themes is not None:
         action.themes.set(themes)
-    record_event("cscp.action.updated", actor=actor, obj=action, request=request, data={"changes": changes})
+    record_event("actions.action.updated", actor=actor, obj=action, request=request, data={"changes": changes})
     if "owner_person" in changed:
         _tell_owner(action, actor=actor)
     return action
@@ -353,7 +339,7 @@ def action_note_add(
     request=None,
 ) -> ActionNote:
     """Add a dated progress note. A progress of not started, on track or at risk becomes the action's progress."""
-    _check_actor_may(actor, "cscp.change_action", action)
+    _check_actor_may(actor, "actions.change_action", action)
     action = _lock(action)
     noted_on = noted_on or _today()
     text = (text or "").strip()
@@ -382,7 +368,7 @@ def action_note_add(
         _save(action, actor=actor, reason="Progress note added", fields=["progress"])
     else:
         _save(action, actor=actor, reason="Progress note added", fields=[])
-    record_event("cscp.action.note_added", actor=actor, obj=action, request=request, message=text[:500], data=data)
+    record_event("actions.action.note_added", actor=actor, obj=action, request=request, message=text[:500], data=data)
     return note
 
 
@@ -400,7 +386,7 @@ def action_complete(
     request=None,
 ) -> Action:
     """Mark an open action complete, with evidence of what was done (and, optionally, a file of it)."""
-    _check_actor_may(actor, "cscp.change_action", action)
+    _check_actor_may(actor, "actions.change_action", action)
     action = _lock(action)
     if action.stage != Action.Stage.OPEN:
         raise ValidationError(f"This action is already {action.get_stage_display().lower()}")
@@ -431,7 +417,7 @@ def action_complete(
         action.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
     _save(action, actor=actor, reason="Completed")
     record_event(
-        "cscp.action.completed",
+        "actions.action.completed",
         actor=actor,
         obj=action,
         request=request,
@@ -439,7 +425,7 @@ def action_complete(
         data={"completed_on": completed_on.isoformat(), "file": action.evidence_file.name or ""},
     )
     stamp = int(timezone.now().timestamp())
-    for chair in _owning_chairs(action):
+    for chair in chairs_of(action.owner_group_id):
         if chair.pk == actor.pk:
             continue
         notify(
@@ -455,7 +441,7 @@ def action_complete(
 @transaction.atomic
 def action_sign_off(*, actor: Person, action: Action, request=None) -> Action:
     """The owning group's chair or vice-chair (or an admin) accepts the evidence that the action is done."""
-    _check_actor_may(actor, "cscp.sign_off_action", action)
+    _check_actor_may(actor, "actions.sign_off_action", action)
     action = _lock(action)
     if not action.completion_evidence.strip():
         raise ValidationError("Add evidence of completion before signing off")
@@ -468,14 +454,14 @@ def action_sign_off(*, actor: Person, action: Action, request=None) -> Action:
     action.signed_off_at = timezone.now()
     action.signed_off_by = actor
     _save(action, actor=actor, reason="Signed off")
-    record_event("cscp.action.signed_off", actor=actor, obj=action, request=request)
+    record_event("actions.action.signed_off", actor=actor, obj=action, request=request)
     return action
 
 
 @transaction.atomic
 def action_record_impact(*, actor: Person, action: Action, made_difference: str, finding: str, request=None) -> Action:
     """The last step: whether the signed-off action made a difference, and how the group knows."""
-    _check_actor_may(actor, "cscp.test_action_impact", action)
+    _check_actor_may(actor, "actions.test_action_impact", action)
     action = _lock(action)
     if action.stage == Action.Stage.IMPACT_TESTED:
         raise ValidationError("The impact of this action has already been recorded")
@@ -496,7 +482,7 @@ def action_record_impact(*, actor: Person, action: Action, made_difference: str,
     action.stage = Action.Stage.IMPACT_TESTED
     _save(action, actor=actor, reason="Impact tested")
     record_event(
-        "cscp.action.impact_recorded",
+        "actions.action.impact_recorded",
         actor=actor,
         obj=action,
         request=request,
@@ -512,7 +498,7 @@ def action_record_impact(*, actor: Person, action: Action, made_difference: str,
 @transaction.atomic
 def action_close(*, actor: Person, action: Action, reason: str, request=None) -> Action:
     """Close an action: done and tested, superseded, or no longer needed. The reason is kept in its history."""
-    _check_actor_may(actor, "cscp.close_action", action)
+    _check_actor_may(actor, "actions.close_action", action)
     action = _lock(action)
     if action.stage == Action.Stage.CLOSED:
         raise ValidationError("This action is already closed")
@@ -524,7 +510,7 @@ def action_close(*, actor: Person, action: Action, reason: str, request=None) ->
     action.closed_at = timezone.now()
     _save(action, actor=actor, reason=f"Closed: {reason}"[:100])
     record_event(
-        "cscp.action.closed",
+        "actions.action.closed",
         actor=actor,
         obj=action,
         request=request,
@@ -541,7 +527,7 @@ def action_reopen(*, actor: Person, action: Action, reason: str, request=None) -
     Its sign-off and impact test no longer stand, so they are cleared (the history keeps them); the evidence
     stays, for the next completion to build on.
     """
-    _check_actor_may(actor, "cscp.close_action", action)
+    _check_actor_may(actor, "actions.close_action", action)
     action = _lock(action)
     if action.stage == Action.Stage.OPEN:
         raise ValidationError("This action is already open")
@@ -560,7 +546,7 @@ def action_reopen(*, actor: Person, action: Action, reason: str, request=None) -
     action.closed_at = None
     _save(action, actor=actor, reason=f"Reopened: {reason}"[:100])
     record_event(
-        "cscp.action.reopened",
+        "actions.action.reopened",
         actor=actor,
         obj=action,
         request=request,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from cscp.actions import exports, selectors, services
@@ -34,9 +35,10 @@ from cscp.actions.forms import (
     NoteForm,
     ReasonForm,
 )
+from cscp.actions.models import Action
 from cscp.forms.errors import add_service_errors
-from cscp.models import Action, Agency, AuditEvent, Escalation, Group
-from cscp.permissions import get_object_for_user
+from cscp.models import Agency, AuditEvent, Group
+from cscp.pages import get_object_for_user, posted, require, submit
 
 PAGE_SIZE = 50
 
@@ -50,14 +52,14 @@ SORTS = {
 DEFAULT_SORT = "due"
 
 EVENT_LABELS = {
-    "cscp.action.created": "Raised",
-    "cscp.action.updated": "Details changed",
-    "cscp.action.note_added": "Progress note added",
-    "cscp.action.completed": "Marked as complete",
-    "cscp.action.signed_off": "Signed off",
-    "cscp.action.impact_recorded": "Impact recorded",
-    "cscp.action.closed": "Closed",
-    "cscp.action.reopened": "Reopened",
+    "actions.action.created": "Raised",
+    "actions.action.updated": "Details changed",
+    "actions.action.note_added": "Progress note added",
+    "actions.action.completed": "Marked as complete",
+    "actions.action.signed_off": "Signed off",
+    "actions.action.impact_recorded": "Impact recorded",
+    "actions.action.closed": "Closed",
+    "actions.action.reopened": "Reopened",
 }
 
 
@@ -74,7 +76,7 @@ def _action_queryset() -> QuerySet[Action]:
 
 def _fetch(request: HttpRequest, pk: int, perm: str) -> Action:
     """The action, if the person may see it (else 404) and may do `perm` to it (else 403)."""
-    return get_object_for_user(request.user, perm, _action_queryset(), view_perm="cscp.view_action", pk=pk)
+    return get_object_for_user(request.user, perm, _action_queryset(), view_perm="actions.view_action", pk=pk)
 
 
 def _with_status_tags(actions, today: datetime.date) -> list[Action]:
@@ -91,11 +93,11 @@ def _breadcrumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 def _tracker_crumb() -> tuple[str, str]:
-    return ("Actions", reverse("cscp:action-list"))
+    return ("Actions", reverse("actions:list"))
 
 
 def _action_crumbs(action: Action) -> list[tuple[str, str]]:
-    return _breadcrumbs(_tracker_crumb(), (action.reference, reverse("cscp:action-detail", args=[action.pk])))
+    return _breadcrumbs(_tracker_crumb(), (action.reference, reverse("actions:detail", args=[action.pk])))
 
 
 # Lists: the tracker, a group's, an agency's and a person's own.
@@ -155,7 +157,7 @@ def _list_page(
         export_params[name] = value
     return render(
         request,
-        "cscp/actions/action_list.html",
+        "actions/action_list.html",
         {
             "title": title,
             "caption": caption,
@@ -169,7 +171,7 @@ def _list_page(
             "filter_keep": {"sort": sort} if sort != DEFAULT_SORT else {},
             "filtered": filters.active,
             "export_query": export_params.urlencode() if exportable else None,
-            "can_raise": request.user.has_perm("cscp.raise_action") if can_raise is None else can_raise,
+            "can_raise": request.user.has_perm("actions.raise_action") if can_raise is None else can_raise,
             "new_action_query": urlencode(new_action_query or {}),
             "empty": empty,
             "hidden_columns": hide,
@@ -206,7 +208,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 @login_required
 def group_actions(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_for_user(request.user, "cscp.view_group", Group, pk=pk)
-    may_raise = request.user.has_perm("cscp.raise_action_for_group", group)
+    may_raise = request.user.has_perm("actions.raise_action_for_group", group)
     return _list_page(
         request,
         selectors.actions_for_group(group),
@@ -263,7 +265,9 @@ def action_export_xlsx(request: HttpRequest) -> HttpResponse:
 
 def _history(action: Action) -> tuple[list[dict], list]:
     """What happened to the action (its audit events, with what changed) and every saved version of it."""
-    events = AuditEvent.objects.filter(object_type="cscp.action", object_id=str(action.pk)).select_related("actor")
+    events = AuditEvent.objects.filter(object_type=Action._meta.label_lower, object_id=str(action.pk)).select_related(
+        "actor"
+    )
     happened = []
     for event in events.order_by("-created_at", "-pk"):
         changes = (event.data or {}).get("changes") or {}
@@ -294,26 +298,25 @@ def _last_reason(happened: list[dict], code: str) -> str:
 
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "cscp.view_action")
+    action = _fetch(request, pk, "actions.view_action")
     today = timezone.localdate()
     happened, versions = _history(action)
     user = request.user
     open_ = action.stage == Action.Stage.OPEN
-    may_change = user.has_perm("cscp.change_action", action)
-    may_sign_off = user.has_perm("cscp.sign_off_action", action)
+    may_change = user.has_perm("actions.change_action", action)
+    may_sign_off = user.has_perm("actions.sign_off_action", action)
     return render(
         request,
-        "cscp/actions/action_detail.html",
+        "actions/action_detail.html",
         {
             "action": action,
             "crumbs": _breadcrumbs(_tracker_crumb()),
             "status_tag": st.tag(st.derived_status(action, today)),
             "notes": action.notes.select_related("author"),
             "themes": list(action.themes.order_by("name")),
-            "escalation": action.escalation,
             "happened": happened,
             "versions": versions,
-            "closed_reason": _last_reason(happened, "cscp.action.closed")
+            "closed_reason": _last_reason(happened, "actions.action.closed")
             if action.stage == Action.Stage.CLOSED
             else "",
             "evidence_name": os.path.basename(action.evidence_file.name) if action.evidence_file else "",
@@ -321,11 +324,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_add_note": may_change and action.stage in (Action.Stage.OPEN, Action.Stage.COMPLETED),
             "may_complete": may_change and open_,
             "may_sign_off": may_sign_off and action.stage == Action.Stage.COMPLETED and not action.signed_off_at,
-            "may_record_impact": user.has_perm("cscp.test_action_impact", action)
+            "may_record_impact": user.has_perm("actions.test_action_impact", action)
             and action.stage == Action.Stage.COMPLETED
             and action.signed_off_at is not None,
-            "may_close": user.has_perm("cscp.close_action", action) and action.stage != Action.Stage.CLOSED,
-            "may_reopen": user.has_perm("cscp.close_action", action) and not open_,
+            "may_close": user.has_perm("actions.close_action", action) and action.stage != Action.Stage.CLOSED,
+            "may_reopen": user.has_perm("actions.close_action", action) and not open_,
         },
     )
 
@@ -333,7 +336,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def action_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence file, streamed from storage to someone who may see the action: never a public address."""
-    action = _fetch(request, pk, "cscp.view_action")
+    action = _fetch(request, pk, "actions.view_action")
     if not action.evidence_file:
         raise Http404
     try:
@@ -343,23 +346,11 @@ def action_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(handle, as_attachment=True, filename=os.path.basename(action.evidence_file.name))
 
 
-def _prefill(request: HttpRequest, form_user) -> tuple[dict, Escalation | None]:
-    """What another page asked to fill in: `?escalation=`, `?source=&source_reference=&source_url=`, or
-    `?owner_group=`. Anything not valid for this person is left out."""
+def _prefill(request: HttpRequest, form_user) -> dict:
+    """What another page asked to fill in: `?source=&source_reference=&source_url=`, `?owner_group=`, `?title=`.
+    Anything not valid for this person is left out."""
     initial: dict = {"raised_on": timezone.localdate(), "source": Action.Source.OTHER}
     probe = ActionForm(user=form_user)
-    escalation = None
-    raw = request.GET.get("escalation", "")
-    if raw.isdigit():
-        escalation = probe.fields["escalation"].queryset.select_related("raised_by_group").filter(pk=raw).first()
-    if escalation is not None:
-        initial.update(
-            escalation=escalation.pk,
-            source=Action.Source.ESCALATION,
-            source_reference=escalation.title[:300],
-            owner_group=escalation.raised_by_group_id,
-            priority=escalation.priority_id,
-        )
     source = request.GET.get("source", "")
     if source in Action.Source.values:
         initial["source"] = source
@@ -371,41 +362,46 @@ def _prefill(request: HttpRequest, form_user) -> tuple[dict, Escalation | None]:
         initial["owner_group"] = int(group)
     if request.GET.get("title"):
         initial["title"] = request.GET["title"][:300]
-    return initial, escalation
+    return initial
+
+
+def raise_action_page(
+    request: HttpRequest,
+    *,
+    initial: dict,
+    raise_action: Callable[[dict], Action],
+    crumbs: list[tuple[str, str]],
+    intro: str = "",
+) -> HttpResponse:
+    """The "Raise an action" form, for the tracker and for any part of the product that raises actions from its
+    own records (an escalation, a review's recommendation...): `raise_action(values)` is that part's service,
+    which calls `cscp.actions.services.action_create` and links the action to its record in one transaction."""
+    form = ActionForm(posted(request), initial=initial if request.method == "GET" else None, user=request.user)
+    action = submit(form, lambda _data: raise_action(form.values()))
+    if action is not None:
+        messages.success(request, f"Action {action.reference} raised")
+        return redirect("actions:detail", pk=action.pk)
+    return render(
+        request,
+        "actions/action_form.html",
+        {"form": form, "title": "Raise an action", "raised_from": intro, "crumbs": crumbs},
+    )
 
 
 @login_required
 def action_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("cscp.raise_action"):
-        raise PermissionDenied
-    initial, escalation = _prefill(request, request.user) if request.method == "GET" else ({}, None)
-    form = ActionForm(_posted(request), initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        values = form.values()
-        try:
-            action = services.action_create(actor=request.user, request=request, **values)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} raised")
-            return redirect("cscp:action-detail", pk=action.pk)
-    if request.method == "POST" and hasattr(form, "cleaned_data"):
-        escalation = form.cleaned_data.get("escalation")
-    return render(
+    require(request.user, "actions.raise_action")
+    return raise_action_page(
         request,
-        "cscp/actions/action_form.html",
-        {
-            "form": form,
-            "title": "Raise an action",
-            "escalation": escalation,
-            "crumbs": _breadcrumbs(_tracker_crumb()),
-        },
+        initial=_prefill(request, request.user) if request.method == "GET" else {},
+        raise_action=lambda values: services.action_create(actor=request.user, request=request, **values),
+        crumbs=_breadcrumbs(_tracker_crumb()),
     )
 
 
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "cscp.change_action")
+    action = _fetch(request, pk, "actions.change_action")
     form = ActionForm(_posted(request), initial=ActionForm.initial_for(action), user=request.user, action=action)
     if request.method == "POST" and form.is_valid():
         try:
@@ -414,10 +410,10 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Action {action.reference} saved")
-            return redirect("cscp:action-detail", pk=action.pk)
+            return redirect("actions:detail", pk=action.pk)
     return render(
         request,
-        "cscp/actions/action_form.html",
+        "actions/action_form.html",
         {
             "form": form,
             "title": "Change the action",
@@ -439,19 +435,19 @@ def _step_page(request: HttpRequest, action: Action, form, *, template: str, run
             add_service_errors(form, error)
         else:
             messages.success(request, done)
-            return redirect("cscp:action-detail", pk=action.pk)
+            return redirect("actions:detail", pk=action.pk)
     return render(request, template, {"form": form, "action": action, "crumbs": _action_crumbs(action), **context})
 
 
 @login_required
 def action_note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "cscp.change_action")
+    action = _fetch(request, pk, "actions.change_action")
     form = NoteForm(_posted(request), action=action)
     return _step_page(
         request,
         action,
         form,
-        template="cscp/actions/action_step.html",
+        template="actions/action_step.html",
         run=lambda data: services.action_note_add(
             actor=request.user,
             action=action,
@@ -467,13 +463,13 @@ def action_note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "cscp.change_action")
+    action = _fetch(request, pk, "actions.change_action")
     form = CompleteForm(_posted(request), request.FILES or None, action=action)
     return _step_page(
         request,
         action,
         form,
-        template="cscp/actions/action_step.html",
+        template="actions/action_step.html",
         run=lambda data: services.action_complete(
             actor=request.user,
             action=action,
@@ -494,7 +490,7 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "cscp.sign_off_action")
+    action = _fetch(request, pk, "actions.sign_off_action")
     form = ConfirmForm(_posted(request))
     blocked = ""
     if not action.completion_evidence.strip():
@@ -508,7 +504,7 @@ def action_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         action,
         form,
-        template="cscp/actions/action_sign_off.html",
+        template="actions/action_sign_off.html",
         run=lambda data: services.action_sign_off(actor=request.user, action=action, request=request),
         done=f"Action {action.reference} signed off",
         context={"title": "Sign off the action", "blocked": blocked},
@@ -517,7 +513,7 @@ def action_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_impact(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "cscp.test_action_impact")
+    action = _fetch(request, pk, "actions.test_action_impact")
     form = ImpactForm(_posted(request))
     blocked = ""
     if action.stage == Action.Stage.IMPACT_TESTED:
@@ -528,7 +524,7 @@ def action_impact(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         action,
         form,
-        template="cscp/actions/action_step.html",
+        template="actions/action_step.html",
         run=lambda data: services.action_record_impact(
             actor=request.user,
             action=action,
@@ -543,7 +539,7 @@ def action_impact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_close(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "cscp.close_action")
+    action = _fetch(request, pk, "actions.close_action")
     form = ReasonForm(
         _posted(request),
         label="Why is the action being closed?",
@@ -555,7 +551,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         action,
         form,
-        template="cscp/actions/action_step.html",
+        template="actions/action_step.html",
         run=lambda data: services.action_close(
             actor=request.user, action=action, reason=data["reason"], request=request
         ),
@@ -569,7 +565,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "cscp.close_action")
+    action = _fetch(request, pk, "actions.close_action")
     form = ReasonForm(
         _posted(request),
         label="Why is the action being reopened?",
@@ -581,7 +577,7 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         action,
         form,
-        template="cscp/actions/action_step.html",
+        template="actions/action_step.html",
         run=lambda data: services.action_reopen(
             actor=request.user, action=action, reason=data["reason"], request=request
         ),
@@ -591,23 +587,3 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             "blocked": "This action is already open." if action.stage == Action.Stage.OPEN else "",
         },
     )
-
-
-urlpatterns = [
-    path("actions/", action_list, name="action-list"),
-    path("actions/export.csv", action_export_csv, name="action-export-csv"),
-    path("actions/export.xlsx", action_export_xlsx, name="action-export-xlsx"),
-    path("actions/mine/", my_actions, name="my-actions"),
-    path("actions/new/", action_create, name="action-create"),
-    path("actions/<int:pk>/", action_detail, name="action-detail"),
-    path("actions/<int:pk>/edit/", action_edit, name="action-edit"),
-    path("actions/<int:pk>/notes/new/", action_note_add, name="action-note-add"),
-    path("actions/<int:pk>/complete/", action_complete, name="action-complete"),
-    path("actions/<int:pk>/sign-off/", action_sign_off, name="action-sign-off"),
-    path("actions/<int:pk>/impact/", action_impact, name="action-impact"),
-    path("actions/<int:pk>/close/", action_close, name="action-close"),
-    path("actions/<int:pk>/reopen/", action_reopen, name="action-reopen"),
-    path("actions/<int:pk>/evidence/", action_evidence, name="action-evidence"),
-    path("groups/<int:pk>/actions/", group_actions, name="group-actions"),
-    path("agencies/<int:pk>/actions/", agency_actions, name="agency-actions"),
-]

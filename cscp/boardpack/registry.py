@@ -17,7 +17,7 @@ board_pack_sections.register(
     Section(
         key="cscp.impact_updates",
         title="Impact updates",
-        template="cscp/boardpack/_section_impact_updates.html",
+        template="boardpack/_section_impact_updates.html",
         context=reports.impact_updates_section,
         order=20,
     )
@@ -26,7 +26,7 @@ board_pack_sections.register(
     Section(
         key="cscp.escalations",
         title="Escalations",
-        template="cscp/boardpack/_section_escalations.html",
+        template="boardpack/_section_escalations.html",
         context=reports.escalations_section,
         order=30,
     )
@@ -35,12 +35,12 @@ board_pack_sections.register(
     Section(
         key="cscp.actions",
         title="Actions: overdue and at risk",
-        template="cscp/boardpack/_section_actions.html",
+        template="boardpack/_section_actions.html",
         context=reports.actions_section,
         order=40,
     )
 )
 
 navigation.register(
-    NavItem("Board packs", "cscp:board-meetings", lambda user: rules.has_perm("cscp.view_board_pack", user), order=70)
+    NavItem("Board packs", "boardpack:meetings", lambda user: rules.has_perm("boardpack.view", user), order=70)
 )

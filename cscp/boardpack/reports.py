@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cscp.actions import status as action_status
+from cscp.actions.models import Action
 from cscp.boardpack.selectors import escalations_decided_at, groups_reporting_in, pack_actions, reporting_cycle_for
 from cscp.impact.selectors import (
     STATUS_TAG_CLASSES,
@@ -23,7 +24,7 @@ from cscp.impact.selectors import (
     open_escalations,
     updates_for_cycle,
 )
-from cscp.models import Action, Meeting, Partnership
+from cscp.models import Meeting, Partnership
 from cscp.sections import board_pack_sections
 
 NOT_RECEIVED = "Not received"

@@ -8,5 +8,5 @@ import rules
 
 from cscp.permissions import can_read_partnership, is_partnership_admin
 
-rules.add_perm("cscp.view_board_pack", can_read_partnership)
-rules.add_perm("cscp.generate_board_pack", is_partnership_admin)
+rules.add_perm("boardpack.view", can_read_partnership)
+rules.add_perm("boardpack.generate", is_partnership_admin)

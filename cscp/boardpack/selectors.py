@@ -12,8 +12,10 @@ import datetime
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
+from cscp.actions.models import Action, ActionNote
 from cscp.actions.selectors import overdue_and_at_risk
-from cscp.models import Action, ActionNote, Escalation, Group, Meeting, ReportingCycle
+from cscp.impact.models import Escalation, ReportingCycle
+from cscp.models import Group, Meeting
 
 
 def board_meetings() -> QuerySet[Meeting]:

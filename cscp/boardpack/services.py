@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from cscp.audit import record_event
+from cscp.boardpack.models import BoardPack
 from cscp.boardpack.reports import board_pack_context
-from cscp.models import BoardPack, Group, GroupMembership, Meeting, current_q
+from cscp.models import Group, GroupMembership, Meeting, current_q
 from cscp.notifications import notify
 from cscp.pdf import render_pdf
 
@@ -68,7 +69,7 @@ def _generate(*, meeting: Meeting, actor, request, replace: bool) -> BoardPack |
             pack.page_count = pdf_page_count(pdf)
             pack.save()
             record_event(
-                "cscp.board_pack.generated",
+                "boardpack.board_pack.generated",
                 actor=actor,
                 obj=pack,
                 request=request,
@@ -94,7 +95,7 @@ def _generate(*, meeting: Meeting, actor, request, replace: bool) -> BoardPack |
 def _notify_board(pack: BoardPack) -> None:
     meeting = pack.meeting
     when = formats.date_format(meeting.date)
-    url = reverse("cscp:board-pack", args=[meeting.pk])
+    url = reverse("boardpack:detail", args=[meeting.pk])
     members = (
         GroupMembership.objects.filter(current_q(), group=meeting.group, person__is_active=True)
         .select_related("person")

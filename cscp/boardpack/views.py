@@ -12,18 +12,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cscp.boardpack.models import BoardPack
 from cscp.boardpack.reports import board_pack_context
 from cscp.boardpack.selectors import board_meetings
 from cscp.boardpack.services import board_pack_generate
-from cscp.models import BoardPack, Meeting
-from cscp.permissions import get_object_for_user
+from cscp.models import Meeting
+from cscp.pages import get_object_for_user
 
-VIEW = "cscp.view_board_pack"
-GENERATE = "cscp.generate_board_pack"
+VIEW = "boardpack.view"
+GENERATE = "boardpack.generate"
 PAGE_SIZE = 25
 
 
@@ -51,7 +51,7 @@ def board_meeting_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "cscp/boardpack/board_meeting_list.html",
+        "boardpack/board_meeting_list.html",
         {"upcoming": upcoming, "past": past, "can_generate": request.user.has_perm(GENERATE)},
     )
 
@@ -59,7 +59,7 @@ def board_meeting_list(request: HttpRequest) -> HttpResponse:
 def _preview(request: HttpRequest, meeting: Meeting, *, errors: list[str] | None = None) -> HttpResponse:
     return render(
         request,
-        "cscp/boardpack/board_pack.html",
+        "boardpack/board_pack.html",
         {
             **board_pack_context(meeting),
             "pack": _pack_of(meeting),
@@ -85,7 +85,7 @@ def board_pack_generate_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _preview(request, meeting, errors=exc.messages)
     messages.success(request, "Board pack generated again" if had_pack else "Board pack generated")
-    return redirect("cscp:board-pack", pk=meeting.pk)
+    return redirect("boardpack:detail", pk=meeting.pk)
 
 
 @login_required
@@ -104,11 +104,3 @@ def board_pack_download(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"board-pack-{meeting.date:%Y-%m-%d}.pdf",
         content_type="application/pdf",
     )
-
-
-urlpatterns = [
-    path("meetings/board/", board_meeting_list, name="board-meetings"),
-    path("meetings/<int:pk>/board-pack/", board_pack, name="board-pack"),
-    path("meetings/<int:pk>/board-pack/generate/", board_pack_generate_view, name="board-pack-generate"),
-    path("meetings/<int:pk>/board-pack.pdf", board_pack_download, name="board-pack-download"),
-]

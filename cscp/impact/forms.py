@@ -15,21 +15,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 
+from cscp.actions.models import Action
 from cscp.forms.structure import GovDateField
+from cscp.impact.models import Escalation, EvidenceLink, ImpactTemplateSection, ImpactUpdate, ReportingCycle
 from cscp.impact.selectors import REPORTING_KINDS
-from cscp.models import (
-    Action,
-    BusinessPlan,
-    Escalation,
-    EvidenceLink,
-    Group,
-    ImpactTemplateSection,
-    ImpactUpdate,
-    Meeting,
-    Priority,
-    ReportingCycle,
-    Theme,
-)
+from cscp.models import BusinessPlan, Group, Meeting, Priority, Theme
 
 
 def _helper(*fields, form_tag: bool = False) -> FormHelper:

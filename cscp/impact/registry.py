@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from cscp import navigation
 from cscp.impact import rules as impact_rules  # noqa: F401 - registers the permissions
-from cscp.impact.rules import chaired_group_ids, chairs_any_group
+from cscp.impact.models import ImpactUpdate
 from cscp.impact.selectors import current_cycle, due_updates_for_cycles, escalations_awaiting_decision
-from cscp.models import ImpactUpdate
 from cscp.navigation import NavItem
-from cscp.permissions import can_read_partnership, is_board_member, is_business_group_member
+from cscp.permissions import (
+    can_read_partnership,
+    chaired_group_ids,
+    chairs_any_group,
+    is_board_member,
+    is_business_group_member,
+)
 from cscp.sections import Section, home_sections
 
 # Chairs write updates and raise escalations; the oversight roles read them.
 _uses_impact = chairs_any_group | can_read_partnership
 
-navigation.register(NavItem("Impact updates", "cscp:update-list", lambda user: bool(_uses_impact(user)), order=30))
-navigation.register(NavItem("Escalations", "cscp:escalation-list", lambda user: bool(_uses_impact(user)), order=35))
+navigation.register(NavItem("Impact updates", "impact:update-list", lambda user: bool(_uses_impact(user)), order=30))
+navigation.register(NavItem("Escalations", "impact:escalation-list", lambda user: bool(_uses_impact(user)), order=35))
 
 
 def _your_update(request):
@@ -54,7 +59,7 @@ home_sections.register(
     Section(
         key="impact.your_update",
         title="Your group's impact update",
-        template="cscp/impact/home/_your_update.html",
+        template="impact/home/_your_update.html",
         context=_your_update,
         order=20,
     )
@@ -63,7 +68,7 @@ home_sections.register(
     Section(
         key="impact.to_review",
         title="Updates to review",
-        template="cscp/impact/home/_to_review.html",
+        template="impact/home/_to_review.html",
         context=_updates_to_review,
         order=25,
     )
@@ -72,7 +77,7 @@ home_sections.register(
     Section(
         key="impact.escalations_awaiting",
         title="Escalations awaiting a decision",
-        template="cscp/impact/home/_escalations_awaiting.html",
+        template="impact/home/_escalations_awaiting.html",
         context=_escalations_awaiting,
         order=26,
     )

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from cscp.actions.models import Action
+from cscp.impact.models import ImpactUpdate, ImpactUpdateComment
 from cscp.impact.selectors import (
     STATUS_TAG_CLASSES,
     is_update_late,
     sections_for_update,
     update_status_label,
 )
-from cscp.models import Action, ImpactUpdate, ImpactUpdateComment, Partnership
+from cscp.models import Partnership
 
 
 def impact_update_context(update: ImpactUpdate) -> dict:

@@ -10,31 +10,22 @@ ids, never its related rows, so checking a page's worth of updates costs no quer
   acknowledgement is the Business Group's own act.
 - Read an escalation: the raising group's members and the oversight roles. Raise one: chairs and vice-chairs
   for their own groups, and admins. Record the Board's decision and the outcome: Board members and admins.
+  Raise an action from one: admins, and the raising group's chairs and vice-chairs.
 """
 
 from __future__ import annotations
 
 import rules
 
-from cscp.models import GroupMembership
 from cscp.permissions import (
     can_read_partnership,
+    chaired_group_ids,
+    chairs_any_group,
     is_board_member,
     is_business_group_member,
     is_partnership_admin,
     roles_of,
 )
-
-CHAIR_ROLES = frozenset({GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR})
-
-
-def chaired_group_ids(user) -> set[int]:
-    return {group_id for group_id, held in roles_of(user).group_roles.items() if held & CHAIR_ROLES}
-
-
-@rules.predicate
-def chairs_any_group(user) -> bool:
-    return bool(chaired_group_ids(user))
 
 
 @rules.predicate
@@ -77,16 +68,18 @@ can_decide_escalation = is_board_member | is_partnership_admin
 # The update list and escalation list: anyone who belongs to a group, or reads across the partnership.
 can_use_impact_pages = has_group_membership | can_read_partnership
 
-rules.add_perm("cscp.manage_impact", is_partnership_admin)
-rules.add_perm("cscp.view_impact_cycles", can_read_partnership)
-rules.add_perm("cscp.view_impact_update", can_view_update)
-rules.add_perm("cscp.change_impact_update", can_change_update)
-rules.add_perm("cscp.comment_impact_update", can_review_update | is_update_group_chair)
-rules.add_perm("cscp.request_impact_update_changes", can_review_update)
-rules.add_perm("cscp.acknowledge_impact_update", is_business_group_member)
-rules.add_perm("cscp.write_group_impact_update", may_report_for_group)
-rules.add_perm("cscp.view_escalation", can_view_escalation)
-rules.add_perm("cscp.raise_escalation", is_partnership_admin | chairs_any_group)
-rules.add_perm("cscp.raise_escalation_for_group", may_report_for_group)
-rules.add_perm("cscp.escalate_from_impact_update", can_change_update)
-rules.add_perm("cscp.decide_escalation", can_decide_escalation)
+rules.add_perm("impact.manage", is_partnership_admin)
+rules.add_perm("impact.view_cycles", can_read_partnership)
+rules.add_perm("impact.view_update", can_view_update)
+rules.add_perm("impact.change_update", can_change_update)
+rules.add_perm("impact.comment_update", can_review_update | is_update_group_chair)
+rules.add_perm("impact.request_update_changes", can_review_update)
+rules.add_perm("impact.acknowledge_update", is_business_group_member)
+rules.add_perm("impact.write_group_update", may_report_for_group)
+rules.add_perm("impact.view_escalation", can_view_escalation)
+rules.add_perm("impact.raise_escalation", is_partnership_admin | chairs_any_group)
+rules.add_perm("impact.raise_escalation_for_group", may_report_for_group)
+rules.add_perm("impact.escalate_from_update", can_change_update)
+rules.add_perm("impact.decide_escalation", can_decide_escalation)
+# Raising an action from an escalation: admins, and the chairs of the group that raised it.
+rules.add_perm("impact.raise_action_from_escalation", is_partnership_admin | is_raising_group_chair)

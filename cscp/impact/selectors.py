@@ -17,15 +17,15 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from cscp.models import (
+from cscp.impact.models import (
     Escalation,
-    Group,
     ImpactTemplateSection,
     ImpactUpdate,
     ImpactUpdateAnswer,
     ImpactUpdateComment,
     ReportingCycle,
 )
+from cscp.models import Group
 from cscp.permissions import can_read_partnership, roles_of
 
 # The kinds of group that report to the Business Group and Board through impact updates.
@@ -96,13 +96,13 @@ class DueUpdate:
     @property
     def edit_url(self) -> str:
         """Where the group's chair writes (or starts) the update."""
-        return reverse("cscp:update-edit", args=[self.cycle.pk, self.group.pk])
+        return reverse("impact:update-edit", args=[self.cycle.pk, self.group.pk])
 
     @property
     def url(self) -> str:
         """The update itself once it exists, otherwise the page that starts it."""
         if self.update is not None:
-            return reverse("cscp:update-detail", args=[self.update.pk])
+            return reverse("impact:update-detail", args=[self.update.pk])
         return self.edit_url
 
 

@@ -22,25 +22,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cscp.actions.models import Action
+from cscp.actions.services import action_create
 from cscp.audit import record_event
-from cscp.models import (
-    Action,
+from cscp.impact.models import (
     Escalation,
     EvidenceLink,
-    Group,
-    GroupMembership,
     ImpactTemplateSection,
     ImpactUpdate,
     ImpactUpdateAnswer,
     ImpactUpdateComment,
-    Meeting,
-    Person,
-    Priority,
     ReportingCycle,
-    Theme,
-    current_q,
 )
+from cscp.models import Group, GroupMembership, Meeting, Person, Priority, Theme, current_q
 from cscp.notifications import notify
+from cscp.selectors import chairs_of
 
 STALE_MESSAGE = (
     "Someone else changed this update while you were editing. Their text is shown below; your text is kept in "
@@ -76,22 +72,6 @@ def people_in_groups_of_kind(kind: str) -> list[Person]:
     )
 
 
-def chairs_of(group: Group) -> list[Person]:
-    """The group's chair and vice-chair today."""
-    return list(
-        Person.objects.filter(
-            is_active=True,
-            group_memberships__in=GroupMembership.objects.filter(
-                current_q(),
-                group=group,
-                role__in=(GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR),
-            ),
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
 # The agreed impact template.
 
 
@@ -112,7 +92,7 @@ def impact_section_create(
     section = ImpactTemplateSection(title=title, hint=hint, is_required=is_required, order=last + 1)
     section.full_clean()
     section.save()
-    record_event("cscp.impact_section.created", actor=actor, obj=section, request=request)
+    record_event("impact.section.created", actor=actor, obj=section, request=request)
     return section
 
 
@@ -141,9 +121,7 @@ def impact_section_update(
     section.save()
     if changes:
         code = "retired" if changes.get("is_active") == ["True", "False"] else "updated"
-        record_event(
-            f"cscp.impact_section.{code}", actor=actor, obj=section, request=request, data={"changes": changes}
-        )
+        record_event(f"impact.section.{code}", actor=actor, obj=section, request=request, data={"changes": changes})
     return section
 
 
@@ -166,7 +144,7 @@ def impact_section_move(*, actor: Person, section: ImpactTemplateSection, direct
         if item.order != number:
             item.order = number
             item.save(update_fields=["order"])
-    record_event("cscp.impact_section.moved", actor=actor, obj=section, request=request, data={"direction": direction})
+    record_event("impact.section.moved", actor=actor, obj=section, request=request, data={"direction": direction})
 
 
 # Reporting cycles.
@@ -269,7 +247,7 @@ def _save_cycle(*, cycle: ReportingCycle, groups: list[Group], actor: Person, re
         ) from exc
     cycle.groups.set(groups)
     record_event(
-        f"cscp.reporting_cycle.{verb}",
+        f"impact.reporting_cycle.{verb}",
         actor=actor,
         obj=cycle,
         request=request,
@@ -334,7 +312,7 @@ def impact_update_start(*, actor: Person, cycle: ReportingCycle, group: Group, r
     except IntegrityError:
         # The chair and vice-chair opened it at the same moment: both work on the one update.
         return ImpactUpdate.objects.get(cycle=cycle, group=group)
-    record_event("cscp.impact_update.started", actor=actor, obj=update, request=request)
+    record_event("impact.update.started", actor=actor, obj=update, request=request)
     return update
 
 
@@ -390,7 +368,7 @@ def impact_update_save_section(
     _touch(locked, actor)
     update.version, update.updated_at, update.updated_by = locked.version, locked.updated_at, actor
     record_event(
-        "cscp.impact_update.section_saved",
+        "impact.update.section_saved",
         actor=actor,
         obj=locked,
         request=request,
@@ -452,7 +430,7 @@ def impact_update_set_evidence(
     _touch(locked, actor)
     update.version = locked.version
     record_event(
-        "cscp.impact_update.evidence_changed",
+        "impact.update.evidence_changed",
         actor=actor,
         obj=locked,
         request=request,
@@ -486,7 +464,7 @@ def evidence_link_add(
         raise ValidationError(errors)
     link = EvidenceLink.objects.create(update=update, kind=kind.strip()[:50], title=title[:300], url=url[:500])
     record_event(
-        "cscp.impact_update.evidence_linked",
+        "impact.update.evidence_linked",
         actor=actor,
         obj=update,
         request=request,
@@ -527,18 +505,18 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
         locked.submitted_by = actor
     _touch(locked, actor, "status", "submitted_at", "submitted_by")
     record_event(
-        "cscp.impact_update.resubmitted" if resubmission else "cscp.impact_update.submitted",
+        "impact.update.resubmitted" if resubmission else "impact.update.submitted",
         actor=actor,
         obj=locked,
         request=request,
         data={"version": locked.version},
     )
-    url = reverse("cscp:update-detail", args=[locked.pk])
+    url = reverse("impact:update-detail", args=[locked.pk])
     verb = "resubmitted" if resubmission else "submitted"
     for person in people_in_groups_of_kind(Group.Kind.BUSINESS):
         notify(
             recipient=person,
-            key=f"cscp.impact_update.{locked.pk}.{verb}.v{locked.version}:person.{person.pk}",
+            key=f"impact.update.{locked.pk}.{verb}.v{locked.version}:person.{person.pk}",
             subject=f"{locked.group} has {verb} its impact update for {locked.cycle}",
             body=f"{actor} {verb} the update. Read it, comment, and acknowledge it or ask for changes.",
             url=url,
@@ -556,13 +534,13 @@ def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, req
     if errors:
         raise ValidationError(errors)
     comment = ImpactUpdateComment.objects.create(update=update, author=actor, text=text)
-    record_event("cscp.impact_update.commented", actor=actor, obj=update, request=request, data={"comment": comment.pk})
-    url = reverse("cscp:update-detail", args=[update.pk])
+    record_event("impact.update.commented", actor=actor, obj=update, request=request, data={"comment": comment.pk})
+    url = reverse("impact:update-detail", args=[update.pk])
     for person in chairs_of(update.group):
         if person.pk != actor.pk:
             notify(
                 recipient=person,
-                key=f"cscp.impact_update.{update.pk}.comment.{comment.pk}:person.{person.pk}",
+                key=f"impact.update.{update.pk}.comment.{comment.pk}:person.{person.pk}",
                 subject=f"{actor} commented on {update.group}'s impact update",
                 body=text[:500],
                 url=url,
@@ -591,12 +569,12 @@ def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: 
     ImpactUpdateComment.objects.create(
         update=locked, author=actor, kind=ImpactUpdateComment.Kind.CHANGES_REQUESTED, text=text
     )
-    record_event("cscp.impact_update.changes_requested", actor=actor, obj=locked, request=request)
-    url = reverse("cscp:update-edit", args=[locked.cycle_id, locked.group_id])
+    record_event("impact.update.changes_requested", actor=actor, obj=locked, request=request)
+    url = reverse("impact:update-edit", args=[locked.cycle_id, locked.group_id])
     for person in chairs_of(locked.group):
         notify(
             recipient=person,
-            key=f"cscp.impact_update.{locked.pk}.changes_requested.v{locked.version}:person.{person.pk}",
+            key=f"impact.update.{locked.pk}.changes_requested.v{locked.version}:person.{person.pk}",
             subject=f"The Business Group has asked for changes to {locked.group}'s impact update",
             body=text[:500],
             url=url,
@@ -618,12 +596,12 @@ def impact_update_acknowledge(*, actor: Person, update: ImpactUpdate, text: str 
         kind=ImpactUpdateComment.Kind.ACKNOWLEDGEMENT,
         text=(text or "").strip() or "Acknowledged on behalf of the Business Group.",
     )
-    record_event("cscp.impact_update.acknowledged", actor=actor, obj=locked, request=request)
-    url = reverse("cscp:update-detail", args=[locked.pk])
+    record_event("impact.update.acknowledged", actor=actor, obj=locked, request=request)
+    url = reverse("impact:update-detail", args=[locked.pk])
     for person in chairs_of(locked.group):
         notify(
             recipient=person,
-            key=f"cscp.impact_update.{locked.pk}.acknowledged:person.{person.pk}",
+            key=f"impact.update.{locked.pk}.acknowledged:person.{person.pk}",
             subject=f"The Business Group has acknowledged {locked.group}'s impact update",
             url=url,
         )
@@ -676,7 +654,7 @@ def escalation_raise(
             errors["group"] = f"An escalation from {impact_update.group}'s update is raised by that group"
         source = Escalation.Source.IMPACT_UPDATE
         source_label = source_label or f"Impact update: {impact_update}"
-        source_url = source_url or reverse("cscp:update-detail", args=[impact_update.pk])
+        source_url = source_url or reverse("impact:update-detail", args=[impact_update.pk])
     if errors:
         raise ValidationError(errors)
     escalation = Escalation(
@@ -697,17 +675,17 @@ def escalation_raise(
     escalation.save()
     escalation.themes.set(list(themes))
     record_event(
-        "cscp.escalation.raised",
+        "impact.escalation.raised",
         actor=actor,
         obj=escalation,
         request=request,
         data={"group": group.pk, "source": source},
     )
-    url = reverse("cscp:escalation-detail", args=[escalation.pk])
+    url = reverse("impact:escalation-detail", args=[escalation.pk])
     for person in people_in_groups_of_kind(Group.Kind.BOARD):
         notify(
             recipient=person,
-            key=f"cscp.escalation.{escalation.pk}.raised:person.{person.pk}",
+            key=f"impact.escalation.{escalation.pk}.raised:person.{person.pk}",
             subject=f"{group} has escalated a concern to the Board: {title}",
             body=ask[:500],
             url=url,
@@ -734,13 +712,13 @@ def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, r
     locked.decided_at = timezone.now()
     locked.decided_by = actor
     locked.save(update_fields=["status", "decision", "decided_at", "decided_by"])
-    record_event("cscp.escalation.decided", actor=actor, obj=locked, request=request)
-    url = reverse("cscp:escalation-detail", args=[locked.pk])
+    record_event("impact.escalation.decided", actor=actor, obj=locked, request=request)
+    url = reverse("impact:escalation-detail", args=[locked.pk])
     recipients = {p.pk: p for p in chairs_of(locked.raised_by_group)}
     for person in recipients.values():
         notify(
             recipient=person,
-            key=f"cscp.escalation.{locked.pk}.decided:person.{person.pk}",
+            key=f"impact.escalation.{locked.pk}.decided:person.{person.pk}",
             subject=f"The Board has decided on {locked.raised_by_group}'s escalation: {locked.title}",
             body=decision[:500],
             url=url,
@@ -765,14 +743,47 @@ def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome:
     locked.outcome_recorded_at = timezone.now()
     locked.outcome_recorded_by = actor
     locked.save(update_fields=["status", "outcome", "outcome_recorded_at", "outcome_recorded_by"])
-    record_event("cscp.escalation.closed", actor=actor, obj=locked, request=request)
-    url = reverse("cscp:escalation-detail", args=[locked.pk])
+    record_event("impact.escalation.closed", actor=actor, obj=locked, request=request)
+    url = reverse("impact:escalation-detail", args=[locked.pk])
     for person in chairs_of(locked.raised_by_group):
         notify(
             recipient=person,
-            key=f"cscp.escalation.{locked.pk}.closed:person.{person.pk}",
+            key=f"impact.escalation.{locked.pk}.closed:person.{person.pk}",
             subject=f"The outcome of {locked.raised_by_group}'s escalation has been recorded: {locked.title}",
             body=outcome[:500],
             url=url,
         )
     return locked
+
+
+def escalation_action_blocked(escalation: Escalation) -> str:
+    """Why no action can be raised from this escalation now, or "" when one can: the guard of the page's button and
+    of `escalation_action_raise`."""
+    if escalation.status == Escalation.Status.AWAITING_DECISION:
+        return "Actions are raised from an escalation once the Board has decided on it."
+    return ""
+
+
+@transaction.atomic
+def escalation_action_raise(*, actor: Person, escalation: Escalation, request=None, **values) -> Action:
+    """Raise an action from an escalation: one in the tracker (through `action_create`, like every action), kept
+    with the escalation it came from."""
+    locked = _lock_escalation(escalation)
+    blocked = escalation_action_blocked(locked)
+    if blocked:
+        raise ValidationError(blocked)
+    # Whatever the form said, the action's source is this escalation, and its link leads back to it.
+    values["source"] = Action.Source.ESCALATION
+    values["source_url"] = reverse("impact:escalation-detail", args=[locked.pk])
+    values["source_reference"] = values.get("source_reference") or locked.title[:300]
+    action = action_create(actor=actor, request=request, **values)
+    locked.actions.add(action)
+    record_event(
+        "impact.escalation.action_raised",
+        actor=actor,
+        obj=locked,
+        request=request,
+        message=f"{action.reference}: {action.title}",
+        data={"action": action.pk},
+    )
+    return action

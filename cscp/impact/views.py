@@ -14,10 +14,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cscp.actions.models import Action
+from cscp.actions.views import raise_action_page
 from cscp.forms.errors import add_service_errors
 from cscp.impact import services
 from cscp.impact.forms import (
@@ -33,8 +35,16 @@ from cscp.impact.forms import (
     SectionAnswerForm,
     SectionForm,
 )
+from cscp.impact.models import (
+    Escalation,
+    ImpactTemplateSection,
+    ImpactUpdate,
+    ImpactUpdateAnswer,
+    ImpactUpdateComment,
+    ReportingCycle,
+)
 from cscp.impact.reports import impact_update_context
-from cscp.impact.rules import can_use_impact_pages, chaired_group_ids
+from cscp.impact.rules import can_use_impact_pages
 from cscp.impact.selectors import (
     LATE,
     NOT_STARTED,
@@ -47,20 +57,13 @@ from cscp.impact.selectors import (
     section_task_statuses,
     sections_for_update,
 )
-from cscp.models import (
-    Escalation,
-    Group,
-    ImpactTemplateSection,
-    ImpactUpdate,
-    ImpactUpdateAnswer,
-    ImpactUpdateComment,
-    ReportingCycle,
-)
+from cscp.models import Group
+from cscp.pages import get_object_for_user
 from cscp.pdf import render_pdf
-from cscp.permissions import can_read_partnership, get_object_for_user, is_partnership_admin, roles_of
+from cscp.permissions import can_read_partnership, chaired_group_ids, is_partnership_admin, roles_of
 
 PAGE_SIZE = 25
-MANAGE = "cscp.manage_impact"
+MANAGE = "impact.manage"
 # The words of the escalation section in the agreed template ("Matters to escalate"), whatever its exact title.
 ESCALATION_SECTION_WORD = "escalat"
 
@@ -85,17 +88,17 @@ def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 def _updates_crumb() -> tuple[str, str]:
-    return ("Impact updates", reverse("cscp:update-list"))
+    return ("Impact updates", reverse("impact:update-list"))
 
 
 def _escalations_crumb() -> tuple[str, str]:
-    return ("Escalations", reverse("cscp:escalation-list"))
+    return ("Escalations", reverse("impact:escalation-list"))
 
 
 def _form_page(request: HttpRequest, form, *, title: str, crumbs, submit_label: str = "Save", **context):
     return render(
         request,
-        "cscp/impact/form.html",
+        "impact/form.html",
         {"form": form, "title": title, "crumbs": crumbs, "submit_label": submit_label, **context},
     )
 
@@ -118,7 +121,7 @@ def _redirect_when_submitted(request: HttpRequest, update: ImpactUpdate) -> Http
         request,
         "This update has been submitted. You can change it only if the Business Group asks for changes.",
     )
-    return redirect("cscp:update-detail", update.pk)
+    return redirect("impact:update-detail", update.pk)
 
 
 # The list of this cycle's updates.
@@ -149,7 +152,7 @@ def update_list(request: HttpRequest) -> HttpResponse:
     counts = _status_counts([row["due"] for row in rows]) if oversight else []
     return render(
         request,
-        "cscp/impact/update_list.html",
+        "impact/update_list.html",
         {
             "cycle": cycle,
             "rows": rows,
@@ -157,7 +160,7 @@ def update_list(request: HttpRequest) -> HttpResponse:
             "oversight": oversight,
             "counts": counts,
             "can_manage": user.has_perm(MANAGE),
-            "can_see_cycles": user.has_perm("cscp.view_impact_cycles"),
+            "can_see_cycles": user.has_perm("impact.view_cycles"),
         },
     )
 
@@ -181,7 +184,7 @@ def impact_template(request: HttpRequest) -> HttpResponse:
     sections = list(ImpactTemplateSection.objects.order_by("order", "pk"))
     return render(
         request,
-        "cscp/impact/template.html",
+        "impact/template.html",
         {
             "sections": [s for s in sections if s.is_active],
             "retired": [s for s in sections if not s.is_active],
@@ -190,9 +193,7 @@ def impact_template(request: HttpRequest) -> HttpResponse:
 
 
 def _template_crumbs():
-    return _crumbs(
-        ("Manage the partnership", reverse("cscp:manage")), ("Impact template", reverse("cscp:impact-template"))
-    )
+    return _crumbs(("Manage the partnership", reverse("cscp:manage")), ("Impact template", reverse("impact:template")))
 
 
 @login_required
@@ -212,7 +213,7 @@ def section_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Section “{section.title}” added to the template")
-            return redirect("cscp:impact-template")
+            return redirect("impact:template")
     return _form_page(request, form, title="Add a section", caption="Impact template", crumbs=_template_crumbs())
 
 
@@ -229,7 +230,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Section “{section.title}” saved")
-            return redirect("cscp:impact-template")
+            return redirect("impact:template")
     return _form_page(request, form, title="Change a section", caption=section.title, crumbs=_template_crumbs())
 
 
@@ -245,19 +246,19 @@ def section_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Section “{section.title}” moved {request.POST.get('direction')}")
-    return redirect("cscp:impact-template")
+    return redirect("impact:template")
 
 
 # Reporting cycles.
 
 
 def _cycles_crumb() -> tuple[str, str]:
-    return ("Reporting cycles", reverse("cscp:cycle-list"))
+    return ("Reporting cycles", reverse("impact:cycle-list"))
 
 
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "cscp.view_impact_cycles")
+    _require(request, "impact.view_cycles")
     cycles = (
         ReportingCycle.objects.select_related("board_meeting", "business_meeting")
         .annotate(
@@ -269,7 +270,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "cscp/impact/cycle_list.html",
+        "impact/cycle_list.html",
         {"page": page, "query": _query_without_page(request), "can_manage": request.user.has_perm(MANAGE)},
     )
 
@@ -296,7 +297,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Reporting cycle “{cycle.title}” added")
-            return redirect("cscp:cycle-detail", cycle.pk)
+            return redirect("impact:cycle-detail", cycle.pk)
     return _form_page(
         request,
         form,
@@ -319,13 +320,15 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Reporting cycle “{cycle.title}” saved")
-            return redirect("cscp:cycle-detail", cycle.pk)
+            return redirect("impact:cycle-detail", cycle.pk)
     return _form_page(
         request,
         form,
         title="Change a reporting cycle",
         caption=cycle.title,
-        crumbs=_crumbs(_updates_crumb(), _cycles_crumb(), (cycle.title, reverse("cscp:cycle-detail", args=[cycle.pk]))),
+        crumbs=_crumbs(
+            _updates_crumb(), _cycles_crumb(), (cycle.title, reverse("impact:cycle-detail", args=[cycle.pk]))
+        ),
     )
 
 
@@ -333,14 +336,14 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_for_user(
         request.user,
-        "cscp.view_impact_cycles",
+        "impact.view_cycles",
         ReportingCycle.objects.select_related("board_meeting", "business_meeting"),
         pk=pk,
     )
     dues = due_updates_for_cycles([cycle])
     return render(
         request,
-        "cscp/impact/cycle_detail.html",
+        "impact/cycle_detail.html",
         {
             "cycle": cycle,
             "dues": dues,
@@ -358,7 +361,7 @@ def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpRespo
     """The group's update as a task list; the first visit starts it."""
     cycle = get_object_or_404(ReportingCycle.objects.select_related("board_meeting", "business_meeting"), pk=cycle_pk)
     group = get_object_or_404(Group, pk=group_pk)
-    _require(request, "cscp.write_group_impact_update", group)
+    _require(request, "impact.write_group_update", group)
     if not cycle.groups.filter(pk=group.pk).exists():
         raise Http404
     update = services.impact_update_start(actor=request.user, cycle=cycle, group=group, request=request)
@@ -372,7 +375,7 @@ def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpRespo
     missing = services.missing_required_sections(update)
     return render(
         request,
-        "cscp/impact/update_edit.html",
+        "impact/update_edit.html",
         {
             "update": update,
             "cycle": cycle,
@@ -409,7 +412,7 @@ def _section_after(update: ImpactUpdate, section: ImpactTemplateSection) -> Impa
 
 @login_required
 def update_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.change_impact_update", pk)
+    update = _update_for(request, "impact.change_update", pk)
     if (response := _redirect_when_submitted(request, update)) is not None:
         return response
     section = get_object_or_404(ImpactTemplateSection, pk=section_pk, is_active=True)
@@ -445,18 +448,18 @@ def update_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
             else:
                 if later:
                     messages.success(request, f"Your answer to “{section.title}” has been saved")
-                    return redirect("cscp:update-edit", update.cycle_id, update.group_id)
+                    return redirect("impact:update-edit", update.cycle_id, update.group_id)
                 following = _section_after(update, section)
                 if following is not None:
-                    return redirect("cscp:update-section", update.pk, following.pk)
-                return redirect("cscp:update-evidence", update.pk)
+                    return redirect("impact:update-section", update.pk, following.pk)
+                return redirect("impact:update-evidence", update.pk)
     else:
         form = SectionAnswerForm(
             initial={"text": answer.text if answer else "", "version": update.version}, section=section
         )
     return render(
         request,
-        "cscp/impact/update_section.html",
+        "impact/update_section.html",
         {
             "update": update,
             "section": section,
@@ -469,7 +472,7 @@ def update_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
 
 @login_required
 def update_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.change_impact_update", pk)
+    update = _update_for(request, "impact.change_update", pk)
     if (response := _redirect_when_submitted(request, update)) is not None:
         return response
     if request.method == "POST":
@@ -503,13 +506,13 @@ def update_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "The update's evidence has been saved")
                 if "add_another" in request.POST:
-                    return redirect("cscp:update-evidence", update.pk)
-                return redirect("cscp:update-edit", update.cycle_id, update.group_id)
+                    return redirect("impact:update-evidence", update.pk)
+                return redirect("impact:update-edit", update.cycle_id, update.group_id)
     else:
         form = EvidenceForm(initial={"version": update.version}, update=update)
     return render(
         request,
-        "cscp/impact/update_evidence.html",
+        "impact/update_evidence.html",
         {"update": update, "form": form, "links": list(update.evidence_links.order_by("kind", "title"))},
     )
 
@@ -522,14 +525,14 @@ def _check_page(request: HttpRequest, update: ImpactUpdate, *, errors=None, gene
     summary = [(f"section-{row['section'].pk}", row["error"]) for row in context["sections"] if row["error"]]
     return render(
         request,
-        "cscp/impact/update_check.html",
+        "impact/update_check.html",
         {**context, "error_list": summary, "general_error": general_error},
     )
 
 
 @login_required
 def update_check(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.change_impact_update", pk)
+    update = _update_for(request, "impact.change_update", pk)
     if (response := _redirect_when_submitted(request, update)) is not None:
         return response
     return _check_page(request, update)
@@ -538,7 +541,7 @@ def update_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def update_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.change_impact_update", pk)
+    update = _update_for(request, "impact.change_update", pk)
     try:
         services.impact_update_submit(
             actor=request.user, update=update, version=request.POST.get("version"), request=request
@@ -555,10 +558,10 @@ def update_submit(request: HttpRequest, pk: int) -> HttpResponse:
             return _check_page(request, update, errors={k: v[0] for k, v in exc.message_dict.items()})
         if not _is_editable(update):
             messages.info(request, " ".join(exc.messages))
-            return redirect("cscp:update-detail", update.pk)
+            return redirect("impact:update-detail", update.pk)
         return _check_page(request, update, general_error=" ".join(exc.messages))
     messages.success(request, "Your impact update has been submitted to the Business Group")
-    return redirect("cscp:update-detail", update.pk)
+    return redirect("impact:update-detail", update.pk)
 
 
 # Reading and reviewing an update.
@@ -571,30 +574,30 @@ def _detail_page(request: HttpRequest, update: ImpactUpdate, *, comment_form=Non
     submitted = update.status == ImpactUpdate.Status.SUBMITTED
     return render(
         request,
-        "cscp/impact/update_detail.html",
+        "impact/update_detail.html",
         {
             **context,
             "comment_form": comment_form or CommentForm(),
             "page_errors": list(page_errors),
-            "can_edit": user.has_perm("cscp.change_impact_update", update) and _is_editable(update),
-            "can_comment": user.has_perm("cscp.comment_impact_update", update),
-            "can_acknowledge": submitted and user.has_perm("cscp.acknowledge_impact_update", update),
-            "can_request_changes": submitted and user.has_perm("cscp.request_impact_update_changes", update),
-            "can_escalate": user.has_perm("cscp.escalate_from_impact_update", update),
+            "can_edit": user.has_perm("impact.change_update", update) and _is_editable(update),
+            "can_comment": user.has_perm("impact.comment_update", update),
+            "can_acknowledge": submitted and user.has_perm("impact.acknowledge_update", update),
+            "can_request_changes": submitted and user.has_perm("impact.request_update_changes", update),
+            "can_escalate": user.has_perm("impact.escalate_from_update", update),
         },
     )
 
 
 @login_required
 def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.view_impact_update", pk)
+    update = _update_for(request, "impact.view_update", pk)
     return _detail_page(request, update)
 
 
 @login_required
 @require_POST
 def update_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.comment_impact_update", pk)
+    update = _update_for(request, "impact.comment_update", pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -605,28 +608,28 @@ def update_comment(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Your comment has been added")
-            return redirect(reverse("cscp:update-detail", args=[update.pk]) + "#comments")
+            return redirect(reverse("impact:update-detail", args=[update.pk]) + "#comments")
     return _detail_page(request, update, comment_form=form)
 
 
 @login_required
 @require_POST
 def update_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.acknowledge_impact_update", pk)
+    update = _update_for(request, "impact.acknowledge_update", pk)
     try:
         services.impact_update_acknowledge(actor=request.user, update=update, request=request)
     except ValidationError as exc:
         return _detail_page(request, update, page_errors=exc.messages)
     messages.success(request, f"You have acknowledged {update.group}'s impact update")
-    return redirect("cscp:update-detail", update.pk)
+    return redirect("impact:update-detail", update.pk)
 
 
 @login_required
 def update_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.request_impact_update_changes", pk)
+    update = _update_for(request, "impact.request_update_changes", pk)
     if update.status != ImpactUpdate.Status.SUBMITTED:
         messages.info(request, "You can ask for changes only to an update that is submitted and not yet acknowledged.")
-        return redirect("cscp:update-detail", update.pk)
+        return redirect("impact:update-detail", update.pk)
     form = RequestChangesForm(_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -637,15 +640,15 @@ def update_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"You have asked {update.group} to change its update; its chair has been told")
-            return redirect("cscp:update-detail", update.pk)
+            return redirect("impact:update-detail", update.pk)
     return render(
         request,
-        "cscp/impact/question.html",
+        "impact/question.html",
         {
             "form": form,
             "title": "What should the group change?",
             "caption": f"{update.group}: {update.cycle}",
-            "back_url": reverse("cscp:update-detail", args=[update.pk]),
+            "back_url": reverse("impact:update-detail", args=[update.pk]),
             "submit_label": "Ask for changes",
         },
     )
@@ -653,9 +656,9 @@ def update_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def update_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.view_impact_update", pk)
+    update = _update_for(request, "impact.view_update", pk)
     context = impact_update_context(update)
-    pdf = render_pdf("cscp/impact/update_pdf.html", context, request=request)
+    pdf = render_pdf("impact/update_pdf.html", context, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"impact-update-{update.group.pk}-{update.cycle.due_date:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -669,8 +672,8 @@ def group_updates(request: HttpRequest, pk: int) -> HttpResponse:
     dues = due_updates_for_cycles(cycles, group_ids=[group.pk])
     return render(
         request,
-        "cscp/impact/group_updates.html",
-        {"group": group, "dues": dues, "can_write": request.user.has_perm("cscp.write_group_impact_update", group)},
+        "impact/group_updates.html",
+        {"group": group, "dues": dues, "can_write": request.user.has_perm("impact.write_group_update", group)},
     )
 
 
@@ -698,13 +701,13 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "cscp/impact/escalation_list.html",
+        "impact/escalation_list.html",
         {
             "page": page,
             "filter_form": filters,
             "filtered": filtered,
             "query": _query_without_page(request),
-            "can_raise": user.has_perm("cscp.raise_escalation"),
+            "can_raise": user.has_perm("impact.raise_escalation"),
         },
     )
 
@@ -724,7 +727,7 @@ def _escalation_values(form: EscalationForm) -> dict:
 
 @login_required
 def escalation_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "cscp.raise_escalation")
+    _require(request, "impact.raise_escalation")
     if is_partnership_admin(request.user):
         groups = Group.objects.filter(is_active=True)
     else:
@@ -739,7 +742,7 @@ def escalation_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Your escalation has been sent to the Board")
-            return redirect("cscp:escalation-detail", escalation.pk)
+            return redirect("impact:escalation-detail", escalation.pk)
     return _form_page(
         request,
         form,
@@ -760,7 +763,7 @@ def _escalation_section_text(update: ImpactUpdate) -> str:
 
 @login_required
 def escalation_raise_from_update(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_for(request, "cscp.escalate_from_impact_update", pk)
+    update = _update_for(request, "impact.escalate_from_update", pk)
     initial = {
         "title": f"Escalation from {update.group}'s impact update",
         "concern": _escalation_section_text(update),
@@ -779,14 +782,14 @@ def escalation_raise_from_update(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Your escalation has been sent to the Board")
-            return redirect("cscp:escalation-detail", escalation.pk)
+            return redirect("impact:escalation-detail", escalation.pk)
     return _form_page(
         request,
         form,
         title="Escalate a concern to the Board",
         caption=f"From {update.group}'s impact update: {update.cycle}",
         crumbs=_crumbs(
-            _updates_crumb(), (f"{update.group}: {update.cycle}", reverse("cscp:update-detail", args=[update.pk]))
+            _updates_crumb(), (f"{update.group}: {update.cycle}", reverse("impact:update-detail", args=[update.pk]))
         ),
         submit_label="Send to the Board",
     )
@@ -806,19 +809,19 @@ ESCALATION_QUERYSET = Escalation.objects.select_related(
 
 @login_required
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = get_object_for_user(request.user, "cscp.view_escalation", ESCALATION_QUERYSET, pk=pk)
-    can_decide = request.user.has_perm("cscp.decide_escalation", escalation)
+    escalation = get_object_for_user(request.user, "impact.view_escalation", ESCALATION_QUERYSET, pk=pk)
+    can_decide = request.user.has_perm("impact.decide_escalation", escalation)
     return render(
         request,
-        "cscp/impact/escalation_detail.html",
+        "impact/escalation_detail.html",
         {
             "escalation": escalation,
             "themes": list(escalation.themes.order_by("name")),
             "actions": list(escalation.actions.order_by("reference")),
             "can_decide": can_decide and escalation.status == Escalation.Status.AWAITING_DECISION,
             "can_record_outcome": can_decide and escalation.status == Escalation.Status.DECIDED,
-            "can_raise_action": escalation.status != Escalation.Status.AWAITING_DECISION
-            and (can_decide or request.user.has_perm("cscp.raise_action")),
+            "can_raise_action": not services.escalation_action_blocked(escalation)
+            and request.user.has_perm("impact.raise_action_from_escalation", escalation),
         },
     )
 
@@ -826,12 +829,12 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _escalation_question(request, escalation, form, *, title: str, submit_label: str):
     return render(
         request,
-        "cscp/impact/question.html",
+        "impact/question.html",
         {
             "form": form,
             "title": title,
             "caption": escalation.title,
-            "back_url": reverse("cscp:escalation-detail", args=[escalation.pk]),
+            "back_url": reverse("impact:escalation-detail", args=[escalation.pk]),
             "submit_label": submit_label,
             "escalation": escalation,
         },
@@ -840,10 +843,10 @@ def _escalation_question(request, escalation, form, *, title: str, submit_label:
 
 @login_required
 def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = get_object_for_user(request.user, "cscp.decide_escalation", ESCALATION_QUERYSET, pk=pk)
+    escalation = get_object_for_user(request.user, "impact.decide_escalation", ESCALATION_QUERYSET, pk=pk)
     if escalation.status != Escalation.Status.AWAITING_DECISION:
         messages.info(request, "The Board's decision on this escalation has already been recorded.")
-        return redirect("cscp:escalation-detail", escalation.pk)
+        return redirect("impact:escalation-detail", escalation.pk)
     form = DecisionForm(_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -854,7 +857,7 @@ def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "The Board's decision has been recorded and the group's chair told")
-            return redirect("cscp:escalation-detail", escalation.pk)
+            return redirect("impact:escalation-detail", escalation.pk)
     return _escalation_question(
         request, escalation, form, title="What did the Board decide?", submit_label="Record the decision"
     )
@@ -862,13 +865,13 @@ def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def escalation_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = get_object_for_user(request.user, "cscp.decide_escalation", ESCALATION_QUERYSET, pk=pk)
+    escalation = get_object_for_user(request.user, "impact.decide_escalation", ESCALATION_QUERYSET, pk=pk)
     if escalation.status == Escalation.Status.AWAITING_DECISION:
         messages.info(request, "Record the Board's decision before the outcome.")
-        return redirect("cscp:escalation-detail", escalation.pk)
+        return redirect("impact:escalation-detail", escalation.pk)
     if escalation.status == Escalation.Status.CLOSED:
         messages.info(request, "The outcome of this escalation has already been recorded.")
-        return redirect("cscp:escalation-detail", escalation.pk)
+        return redirect("impact:escalation-detail", escalation.pk)
     form = OutcomeForm(_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -879,37 +882,42 @@ def escalation_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "The outcome has been recorded and the escalation closed")
-            return redirect("cscp:escalation-detail", escalation.pk)
+            return redirect("impact:escalation-detail", escalation.pk)
     return _escalation_question(
         request, escalation, form, title="What was the outcome?", submit_label="Record the outcome"
     )
 
 
-urlpatterns = [
-    path("impact/", update_list, name="update-list"),
-    path("impact/template/", impact_template, name="impact-template"),
-    path("impact/template/new/", section_create, name="impact-section-create"),
-    path("impact/template/<int:pk>/edit/", section_edit, name="impact-section-edit"),
-    path("impact/template/<int:pk>/move/", section_move, name="impact-section-move"),
-    path("impact/cycles/", cycle_list, name="cycle-list"),
-    path("impact/cycles/new/", cycle_create, name="cycle-create"),
-    path("impact/cycles/<int:pk>/", cycle_detail, name="cycle-detail"),
-    path("impact/cycles/<int:pk>/edit/", cycle_edit, name="cycle-edit"),
-    path("impact/cycles/<int:cycle_pk>/groups/<int:group_pk>/", update_edit, name="update-edit"),
-    path("impact/updates/<int:pk>/", update_detail, name="update-detail"),
-    path("impact/updates/<int:pk>.pdf", update_pdf, name="update-pdf"),
-    path("impact/updates/<int:pk>/sections/<int:section_pk>/", update_section, name="update-section"),
-    path("impact/updates/<int:pk>/evidence/", update_evidence, name="update-evidence"),
-    path("impact/updates/<int:pk>/check/", update_check, name="update-check"),
-    path("impact/updates/<int:pk>/submit/", update_submit, name="update-submit"),
-    path("impact/updates/<int:pk>/comment/", update_comment, name="update-comment"),
-    path("impact/updates/<int:pk>/acknowledge/", update_acknowledge, name="update-acknowledge"),
-    path("impact/updates/<int:pk>/request-changes/", update_request_changes, name="update-request-changes"),
-    path("impact/updates/<int:pk>/escalate/", escalation_raise_from_update, name="escalation-raise-from-update"),
-    path("groups/<int:pk>/updates/", group_updates, name="group-updates"),
-    path("escalations/", escalation_list, name="escalation-list"),
-    path("escalations/new/", escalation_create, name="escalation-create"),
-    path("escalations/<int:pk>/", escalation_detail, name="escalation-detail"),
-    path("escalations/<int:pk>/decide/", escalation_decide, name="escalation-decide"),
-    path("escalations/<int:pk>/outcome/", escalation_outcome, name="escalation-outcome"),
-]
+@login_required
+def escalation_action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Raise an action from an escalation: the tracker's own form, filled in from the escalation."""
+    escalation = get_object_for_user(
+        request.user,
+        "impact.raise_action_from_escalation",
+        ESCALATION_QUERYSET,
+        view_perm="impact.view_escalation",
+        pk=pk,
+    )
+    blocked = services.escalation_action_blocked(escalation)
+    if blocked:
+        messages.info(request, blocked)
+        return redirect("impact:escalation-detail", escalation.pk)
+    initial = {
+        "raised_on": timezone.localdate(),
+        "source": Action.Source.ESCALATION,
+        "source_reference": escalation.title[:300],
+        "source_url": reverse("impact:escalation-detail", args=[escalation.pk]),
+        "owner_group": escalation.raised_by_group_id,
+        "priority": escalation.priority_id,
+    }
+    return raise_action_page(
+        request,
+        initial=initial,
+        raise_action=lambda values: services.escalation_action_raise(
+            actor=request.user, escalation=escalation, request=request, **values
+        ),
+        crumbs=_crumbs(
+            _escalations_crumb(), (escalation.title, reverse("impact:escalation-detail", args=[escalation.pk]))
+        ),
+        intro=f"This action is raised from the escalation “{escalation.title}”, from {escalation.raised_by_group}.",
+    )

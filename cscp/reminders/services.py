@@ -19,11 +19,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 
 from cscp.actions import status as action_status
+from cscp.actions.models import Action
 from cscp.actions.selectors import actions_due_between, overdue_and_at_risk
 from cscp.impact.selectors import escalations_awaiting_decision, late_updates, updates_due_between
-from cscp.models import Action, Person
+from cscp.models import Person
 from cscp.notifications import notify
-from cscp.reminders.selectors import chairs_by_group, members_by_group, next_board_meeting
+from cscp.reminders.selectors import next_board_meeting
+from cscp.selectors import chairs_by_group, people_by_group
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +90,7 @@ def remind_actions(*, today: datetime.date) -> int:
     sent = 0
     for kind, queryset in batches:
         actions = list(queryset)
-        chairs = chairs_by_group({a.owner_group_id for a in actions if a.owner_group_id}, today)
+        chairs = chairs_by_group({a.owner_group_id for a in actions if a.owner_group_id}, on=today)
         for action in actions:
             due = _day(action.due_date)
             if kind == "due14":
@@ -102,7 +104,7 @@ def remind_actions(*, today: datetime.date) -> int:
                 key=f"reminder.action.{action.pk}.{kind}.{action.due_date:%Y%m%d}",
                 subject=subject,
                 body=f"{action.reference}: {action.title}\nDue on {due}.",
-                url=link("cscp:action-detail", action.pk),
+                url=link("actions:detail", action.pk),
             )
     return sent
 
@@ -118,7 +120,7 @@ def remind_impact_updates(*, today: datetime.date) -> int:
     """
     due_soon = updates_due_between(today, today + datetime.timedelta(days=UPDATE_DUE_SOON_DAYS))
     late = [due for due in late_updates(today) if due.cycle.board_meeting.date >= today]
-    chairs = chairs_by_group({due.group.pk for due in [*due_soon, *late]}, today)
+    chairs = chairs_by_group({due.group.pk for due in [*due_soon, *late]}, on=today)
     sent = 0
     for kind, dues in (("due", due_soon), ("late", late)):
         for due in dues:
@@ -139,7 +141,7 @@ def remind_impact_updates(*, today: datetime.date) -> int:
                 key=f"reminder.update.{cycle.pk}.{group.pk}.{kind}.{cycle.due_date:%Y%m%d}",
                 subject=subject,
                 body=body,
-                url=link("cscp:update-edit", cycle.pk, group.pk),
+                url=link("impact:update-edit", cycle.pk, group.pk),
             )
     return sent
 
@@ -157,7 +159,7 @@ def remind_escalations(*, today: datetime.date) -> int:
         meeting = escalation.board_meeting or fallback
         if meeting is not None and today <= meeting.date <= horizon:
             due.append((escalation, meeting))
-    members = members_by_group({meeting.group_id for _, meeting in due}, today)
+    members = people_by_group({meeting.group_id for _, meeting in due}, on=today)
     sent = 0
     for escalation, meeting in due:
         when = _day(meeting.date)
@@ -169,6 +171,6 @@ def remind_escalations(*, today: datetime.date) -> int:
                 f"{escalation.raised_by_group.name} asks the Board: {escalation.ask}\n"
                 f"It is for the Board meeting on {when}."
             ),
-            url=link("cscp:escalation-detail", escalation.pk),
+            url=link("impact:escalation-detail", escalation.pk),
         )
     return sent

@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -198,31 +198,3 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/mfa_verify.html", {"form": form, "next": next_url, "has_device": bool(devices)}
     )
-
-
-urlpatterns = [
-    path("accounts/sign-in/", SignInView.as_view(), name="sign-in"),
-    path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
-    path("accounts/signed-out/", signed_out, name="signed-out"),
-    path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
-        name="password-change-done",
-    ),
-    path("accounts/reset/", PasswordResetView.as_view(), name="password-reset"),
-    path(
-        "accounts/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
-        name="password-reset-done",
-    ),
-    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
-    path(
-        "accounts/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
-        name="password-reset-complete",
-    ),
-    path("accounts/set-password/<uidb64>/<token>/", SetPasswordView.as_view(), name="set-password"),
-    path("accounts/mfa/setup/", mfa_setup, name="mfa-setup"),
-    path("accounts/mfa/verify/", mfa_verify, name="mfa-verify"),
-]

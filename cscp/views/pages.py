@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -78,13 +77,3 @@ def server_error(request):
         return render(request, "errors/500.html", status=500)
     except Exception:  # noqa: BLE001
         return HttpResponse(FALLBACK_500, status=500)
-
-
-urlpatterns = [
-    path("", home, name="home"),
-    path("accessibility/", accessibility, name="accessibility"),
-    path("privacy/", privacy, name="privacy"),
-    path("healthz/", health, name="health"),
-    path("notifications/", notification_list, name="notifications"),
-    path("notifications/<int:pk>/open/", notification_open, name="notification-open"),
-]

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -467,23 +467,3 @@ def membership_report_pdf(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="membership-report-{context["report_date"]:%Y-%m-%d}.pdf"'
     return response
-
-
-urlpatterns = [
-    path("people/", person_list, name="person-list"),
-    path("people/invite/", person_invite, name="person-invite"),
-    path("people/<int:pk>/", person_detail, name="person-detail"),
-    path("people/<int:pk>/edit/", person_edit, name="person-edit"),
-    path("people/<int:pk>/deactivate/", person_deactivate, name="person-deactivate"),
-    path("people/<int:pk>/reactivate/", person_reactivate, name="person-reactivate"),
-    path("people/<int:pk>/resend-invitation/", person_resend_invitation, name="person-resend-invitation"),
-    path("people/<int:pk>/groups/add/", group_membership_add, name="group-membership-add"),
-    path("people/<int:pk>/agencies/add/", agency_membership_add, name="agency-membership-add"),
-    path("groups/<int:group_pk>/members/add/", group_member_add, name="group-member-add"),
-    path("agencies/<int:agency_pk>/members/add/", agency_member_add, name="agency-member-add"),
-    path("memberships/group/<int:pk>/end/", group_membership_end, name="group-membership-end"),
-    path("memberships/agency/<int:pk>/end/", agency_membership_end, name="agency-membership-end"),
-    path("audit-log/", audit_log, name="audit-log"),
-    path("reports/membership/", membership_report, name="membership-report"),
-    path("reports/membership.pdf", membership_report_pdf, name="membership-report-pdf"),
-]

@@ -18,7 +18,7 @@ from django.db import IntegrityError
 from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from cscp import services
@@ -48,7 +48,8 @@ from cscp.models import (
     Theme,
     current_q,
 )
-from cscp.permissions import can_read_partnership, get_object_for_user, has_any_membership
+from cscp.pages import get_object_for_user
+from cscp.permissions import can_read_partnership, has_any_membership
 from cscp.selectors import agencies_visible_to, groups_visible_to
 
 PAGE_SIZE = 25
@@ -275,7 +276,6 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Groups.
 
-CHAIRS = (GroupMembership.Role.CHAIR, GroupMembership.Role.VICE_CHAIR)
 # Chair first, then vice-chair, then everyone else.
 ROLE_ORDER = Case(
     When(role=GroupMembership.Role.CHAIR, then=0),
@@ -289,7 +289,7 @@ ROLE_ORDER = Case(
 def group_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     chairs = (
-        GroupMembership.objects.filter(current_q(), role__in=CHAIRS)
+        GroupMembership.objects.filter(current_q(), role__in=GroupMembership.CHAIR_ROLES)
         .select_related("person")
         .annotate(role_order=ROLE_ORDER)
         .order_by("role_order", "person__first_name")
@@ -510,30 +510,3 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "crumbs": _crumbs(HOME, ("Themes", "cscp:theme-list")),
         },
     )
-
-
-urlpatterns = [
-    path("manage/", manage, name="manage"),
-    path("manage/settings/", partnership_edit, name="partnership-edit"),
-    path("manage/districts/", district_list, name="district-list"),
-    path("manage/districts/new/", district_create, name="district-create"),
-    path("manage/districts/<int:pk>/edit/", district_edit, name="district-edit"),
-    path("agencies/", agency_list, name="agency-list"),
-    path("agencies/new/", agency_create, name="agency-create"),
-    path("agencies/<int:pk>/", agency_detail, name="agency-detail"),
-    path("agencies/<int:pk>/edit/", agency_edit, name="agency-edit"),
-    path("groups/", group_list, name="group-list"),
-    path("groups/new/", group_create, name="group-create"),
-    path("groups/<int:pk>/", group_detail, name="group-detail"),
-    path("groups/<int:pk>/edit/", group_edit, name="group-edit"),
-    path("groups/<int:pk>/meetings/new/", meeting_create, name="meeting-create"),
-    path("plans/", plan_list, name="plan-list"),
-    path("plans/new/", plan_create, name="plan-create"),
-    path("plans/<int:pk>/", plan_detail, name="plan-detail"),
-    path("plans/<int:pk>/edit/", plan_edit, name="plan-edit"),
-    path("plans/<int:pk>/priorities/new/", priority_create, name="priority-create"),
-    path("priorities/<int:pk>/edit/", priority_edit, name="priority-edit"),
-    path("themes/", theme_list, name="theme-list"),
-    path("themes/new/", theme_create, name="theme-create"),
-    path("themes/<int:pk>/edit/", theme_edit, name="theme-edit"),
-]

@@ -10,7 +10,7 @@ group's chair may change it, sign it off, test its impact and close it (those wh
 from django.core.files.base import ContentFile
 
 from cscp.actions import services
-from cscp.models import Action
+from cscp.actions.models import Action
 from tests.access.matrix import SIGNED_IN, Row, statuses
 from tests.conftest import PERSONAS
 from tests.cscp.actions.helpers import days, today
@@ -57,68 +57,68 @@ def _with_evidence_file(p) -> Action:
 ROWS = [
     # Lists: anyone with a part in the partnership has a tracker (showing what they may see); an outsider named on
     # no action has none.
-    Row("cscp:action-list", IN_THE_PARTNERSHIP),
-    Row("cscp:action-export-csv", IN_THE_PARTNERSHIP),
-    Row("cscp:action-export-xlsx", IN_THE_PARTNERSHIP),
-    Row("cscp:my-actions", SIGNED_IN),
+    Row("actions:list", IN_THE_PARTNERSHIP),
+    Row("actions:export-csv", IN_THE_PARTNERSHIP),
+    Row("actions:export-xlsx", IN_THE_PARTNERSHIP),
+    Row("actions:mine", SIGNED_IN),
     Row(
-        "cscp:group-actions",
+        "actions:group",
         statuses(to=(*OVERSIGHT, "chair", "officer")),
         kwargs=lambda p: {"pk": p.subgroup.pk},
         note="the chair's own group",
     ),
     Row(
-        "cscp:group-actions",
+        "actions:group",
         statuses(to=OVERSIGHT),
         kwargs=lambda p: {"pk": p.other_subgroup.pk},
         note="another group",
     ),
     Row(
-        "cscp:agency-actions",
+        "actions:agency",
         statuses(to=(*OVERSIGHT, "s11lead")),
         kwargs=lambda p: {"pk": p.agency.pk},
         note="the s11lead's own agency",
     ),
     # Raising: admins, and chairs for their own groups.
-    Row("cscp:action-create", statuses(to=("admin", "chair"))),
+    Row("actions:create", statuses(to=("admin", "chair"))),
     # One action.
-    Row("cscp:action-detail", SEES, kwargs=lambda p: {"pk": _action(p).pk}),
-    Row("cscp:action-detail", SEES, kwargs=lambda p: {"pk": _closed(p).pk}, note="closed"),
+    Row("actions:detail", SEES, kwargs=lambda p: {"pk": _action(p).pk}),
+    Row("actions:detail", SEES, kwargs=lambda p: {"pk": _closed(p).pk}, note="closed"),
     Row(
-        "cscp:action-detail",
+        "actions:detail",
         statuses(to=(*OVERSIGHT, "s11lead"), chair=404, officer=404, auditor=404, outsider=404),
         kwargs=lambda p: {"pk": _action(p, owner_group=p.other_subgroup, owner_person=p["s11lead"]).pk},
         note="another group's, naming the s11lead",
     ),
     Row(
-        "cscp:action-detail",
+        "actions:detail",
         statuses(404, to=PERSONAS),
         kwargs=lambda p: {"pk": 999999},
         note="an action that does not exist",
     ),
-    Row("cscp:action-edit", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
+    Row("actions:edit", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
     Row(
-        "cscp:action-edit",
+        "actions:edit",
         statuses(to=("admin", "s11lead"), chair=404, officer=404, auditor=404, outsider=404),
         kwargs=lambda p: {"pk": _action(p, owner_group=p.other_subgroup, owner_person=p["s11lead"]).pk},
         note="another group's, naming the s11lead, who may change it",
     ),
-    Row("cscp:action-note-add", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
-    Row("cscp:action-complete", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
-    Row("cscp:action-sign-off", CHANGES, kwargs=lambda p: {"pk": _completed(p).pk}),
+    Row("actions:note-add", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
+    Row("actions:complete", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
+    Row("actions:sign-off", CHANGES, kwargs=lambda p: {"pk": _completed(p).pk}),
     Row(
-        "cscp:action-sign-off",
+        "actions:sign-off",
         statuses(to=("admin",), chair=404, officer=404, s11lead=404, auditor=404, outsider=404),
         kwargs=lambda p: {"pk": _action(p, owner_group=p.other_subgroup).pk},
         note="another group's: only its own chair (or an admin)",
     ),
-    Row("cscp:action-impact", CHANGES, kwargs=lambda p: {"pk": _signed_off(p).pk}),
-    Row("cscp:action-close", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
-    Row("cscp:action-reopen", CHANGES, kwargs=lambda p: {"pk": _closed(p).pk}),
+    Row("actions:impact", CHANGES, kwargs=lambda p: {"pk": _signed_off(p).pk}),
+    Row("actions:close", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
+    Row("actions:reopen", CHANGES, kwargs=lambda p: {"pk": _closed(p).pk}),
     # The evidence file streams to whoever may see the action, and to nobody else.
-    Row("cscp:action-evidence", SEES, kwargs=lambda p: {"pk": _with_evidence_file(p).pk}),
+    Row("actions:evidence", SEES, kwargs=lambda p: {"pk": _with_evidence_file(p).pk}),
     Row(
-        "cscp:action-evidence",
+        "actions:evidence",
         statuses(404, to=PERSONAS),
         kwargs=lambda p: {"pk": _action(p).pk},
         note="an action with no evidence file",

@@ -9,7 +9,8 @@ import datetime
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from cscp.models import BoardPack, Meeting
+from cscp.boardpack.models import BoardPack
+from cscp.models import Meeting
 from tests.access.matrix import Row, everyone, statuses
 
 READERS = ("admin", "board", "business", "scrutineer")
@@ -37,24 +38,24 @@ def _subgroup_meeting(p) -> Meeting:
 
 
 ROWS = [
-    Row("cscp:board-meetings", statuses(to=READERS)),
-    Row("cscp:board-pack", statuses(to=READERS), kwargs=lambda p: {"pk": _board_meeting(p).pk}),
+    Row("boardpack:meetings", statuses(to=READERS)),
+    Row("boardpack:detail", statuses(to=READERS), kwargs=lambda p: {"pk": _board_meeting(p).pk}),
     Row(
-        "cscp:board-pack",
+        "boardpack:detail",
         everyone(404, anonymous=SIGN_IN),
         kwargs=lambda p: {"pk": _subgroup_meeting(p).pk},
         note="a subgroup's meeting has no pack",
     ),
     # Making a pack is a POST; a GET is refused whoever asks.
-    Row("cscp:board-pack-generate", everyone(405, anonymous=SIGN_IN), kwargs=lambda p: {"pk": _board_meeting(p).pk}),
+    Row("boardpack:generate", everyone(405, anonymous=SIGN_IN), kwargs=lambda p: {"pk": _board_meeting(p).pk}),
     Row(
-        "cscp:board-pack-download",
+        "boardpack:download",
         statuses(404, to=READERS),
         kwargs=lambda p: {"pk": _board_meeting(p).pk},
         note="not generated yet",
     ),
     Row(
-        "cscp:board-pack-download",
+        "boardpack:download",
         statuses(to=READERS),
         kwargs=lambda p: {"pk": _generated(p).pk},
         note="generated",

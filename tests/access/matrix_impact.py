@@ -3,7 +3,7 @@
 
 from django.utils import timezone
 
-from cscp.models import Escalation
+from cscp.impact.models import Escalation
 from tests.access.matrix import ADMIN_ONLY, Row, everyone, statuses
 from tests.cscp.impact.factories import (
     CycleFactory,
@@ -31,116 +31,142 @@ def _other_update(p):
     return _update(p, p.other_subgroup)
 
 
+def _decided_escalation(p, group) -> Escalation:
+    return EscalationFactory(
+        raised_by_group=group, status=Escalation.Status.DECIDED, decision="Recovery plan", decided_at=timezone.now()
+    )
+
+
 ROWS = [
-    Row("cscp:update-list", GROUP_PEOPLE),
+    Row("impact:update-list", GROUP_PEOPLE),
     # The agreed template and reporting cycles.
-    Row("cscp:impact-template", ADMIN_ONLY),
-    Row("cscp:impact-section-create", ADMIN_ONLY),
-    Row("cscp:impact-section-edit", ADMIN_ONLY, kwargs=lambda p: {"pk": SectionFactory().pk}),
-    Row("cscp:impact-section-move", POST_ONLY, kwargs=lambda p: {"pk": SectionFactory().pk}),
-    Row("cscp:cycle-list", statuses(to=OVERSIGHT)),
-    Row("cscp:cycle-create", ADMIN_ONLY),
-    Row("cscp:cycle-detail", statuses(to=OVERSIGHT), kwargs=lambda p: {"pk": CycleFactory().pk}),
-    Row("cscp:cycle-edit", ADMIN_ONLY, kwargs=lambda p: {"pk": CycleFactory().pk}),
+    Row("impact:template", ADMIN_ONLY),
+    Row("impact:section-create", ADMIN_ONLY),
+    Row("impact:section-edit", ADMIN_ONLY, kwargs=lambda p: {"pk": SectionFactory().pk}),
+    Row("impact:section-move", POST_ONLY, kwargs=lambda p: {"pk": SectionFactory().pk}),
+    Row("impact:cycle-list", statuses(to=OVERSIGHT)),
+    Row("impact:cycle-create", ADMIN_ONLY),
+    Row("impact:cycle-detail", statuses(to=OVERSIGHT), kwargs=lambda p: {"pk": CycleFactory().pk}),
+    Row("impact:cycle-edit", ADMIN_ONLY, kwargs=lambda p: {"pk": CycleFactory().pk}),
     # Writing an update: the group's chair (or vice-chair) and admins; the first visit starts it.
     Row(
-        "cscp:update-edit",
+        "impact:update-edit",
         WRITERS,
         kwargs=lambda p: {"cycle_pk": CycleFactory().pk, "group_pk": p.subgroup.pk},
         note="the chair's own group",
     ),
     Row(
-        "cscp:update-edit",
+        "impact:update-edit",
         ADMIN_ONLY,
         kwargs=lambda p: {"cycle_pk": CycleFactory().pk, "group_pk": p.other_subgroup.pk},
         note="another group's update",
     ),
     Row(
-        "cscp:update-section",
+        "impact:update-section",
         WRITERS,
         kwargs=lambda p: {"pk": _update(p).pk, "section_pk": SectionFactory(title="Risks").pk},
         note="the chair's own group",
     ),
     Row(
-        "cscp:update-section",
+        "impact:update-section",
         ADMIN_ONLY,
         kwargs=lambda p: {"pk": _other_update(p).pk, "section_pk": SectionFactory(title="Risks").pk},
         note="another group's update",
     ),
-    Row("cscp:update-evidence", WRITERS, kwargs=lambda p: {"pk": _update(p).pk}, note="the chair's own group"),
+    Row("impact:update-evidence", WRITERS, kwargs=lambda p: {"pk": _update(p).pk}, note="the chair's own group"),
     Row(
-        "cscp:update-evidence", ADMIN_ONLY, kwargs=lambda p: {"pk": _other_update(p).pk}, note="another group's update"
+        "impact:update-evidence",
+        ADMIN_ONLY,
+        kwargs=lambda p: {"pk": _other_update(p).pk},
+        note="another group's update",
     ),
-    Row("cscp:update-check", WRITERS, kwargs=lambda p: {"pk": _update(p).pk}, note="the chair's own group"),
-    Row("cscp:update-check", ADMIN_ONLY, kwargs=lambda p: {"pk": _other_update(p).pk}, note="another group's update"),
-    Row("cscp:update-submit", POST_ONLY, kwargs=lambda p: {"pk": _update(p).pk}),
+    Row("impact:update-check", WRITERS, kwargs=lambda p: {"pk": _update(p).pk}, note="the chair's own group"),
+    Row("impact:update-check", ADMIN_ONLY, kwargs=lambda p: {"pk": _other_update(p).pk}, note="another group's update"),
+    Row("impact:update-submit", POST_ONLY, kwargs=lambda p: {"pk": _update(p).pk}),
     # Reading and reviewing: the group's members and the oversight roles read; the Business Group reviews.
     Row(
-        "cscp:update-detail",
+        "impact:update-detail",
         GROUP_PEOPLE,
         kwargs=lambda p: {"pk": _update(p).pk},
         note="the chair's own group",
     ),
     Row(
-        "cscp:update-detail",
+        "impact:update-detail",
         statuses(to=OVERSIGHT),
         kwargs=lambda p: {"pk": _other_update(p).pk},
         note="another group's update",
     ),
-    Row("cscp:update-pdf", GROUP_PEOPLE, kwargs=lambda p: {"pk": _update(p).pk}, note="the chair's own group"),
+    Row("impact:update-pdf", GROUP_PEOPLE, kwargs=lambda p: {"pk": _update(p).pk}, note="the chair's own group"),
     Row(
-        "cscp:update-pdf", statuses(to=OVERSIGHT), kwargs=lambda p: {"pk": _other_update(p).pk}, note="another group's"
+        "impact:update-pdf",
+        statuses(to=OVERSIGHT),
+        kwargs=lambda p: {"pk": _other_update(p).pk},
+        note="another group's",
     ),
-    Row("cscp:update-comment", POST_ONLY, kwargs=lambda p: {"pk": _update(p).pk}),
-    Row("cscp:update-acknowledge", POST_ONLY, kwargs=lambda p: {"pk": _update(p).pk}),
+    Row("impact:update-comment", POST_ONLY, kwargs=lambda p: {"pk": _update(p).pk}),
+    Row("impact:update-acknowledge", POST_ONLY, kwargs=lambda p: {"pk": _update(p).pk}),
     Row(
-        "cscp:update-request-changes",
+        "impact:update-request-changes",
         statuses(to=("admin", "business")),
         kwargs=lambda p: {"pk": submitted_update(p.subgroup).pk},
         note="a submitted update",
     ),
     Row(
-        "cscp:escalation-raise-from-update",
+        "impact:escalation-raise-from-update",
         WRITERS,
         kwargs=lambda p: {"pk": _update(p).pk},
         note="the chair's own group",
     ),
     Row(
-        "cscp:escalation-raise-from-update",
+        "impact:escalation-raise-from-update",
         ADMIN_ONLY,
         kwargs=lambda p: {"pk": _other_update(p).pk},
         note="another group's update",
     ),
-    Row("cscp:group-updates", GROUP_PEOPLE, kwargs=lambda p: {"pk": p.subgroup.pk}, note="the chair's own group"),
+    Row("impact:group-updates", GROUP_PEOPLE, kwargs=lambda p: {"pk": p.subgroup.pk}, note="the chair's own group"),
     Row(
-        "cscp:group-updates",
+        "impact:group-updates",
         statuses(to=OVERSIGHT),
         kwargs=lambda p: {"pk": p.other_subgroup.pk},
         note="a group the chair is not in",
     ),
     # Escalations: the raising group's members and the oversight roles read; the Board decides.
-    Row("cscp:escalation-list", GROUP_PEOPLE),
-    Row("cscp:escalation-create", WRITERS),
+    Row("impact:escalation-list", GROUP_PEOPLE),
+    Row("impact:escalation-create", WRITERS),
     Row(
-        "cscp:escalation-detail",
+        "impact:escalation-detail",
         GROUP_PEOPLE,
         kwargs=lambda p: {"pk": EscalationFactory(raised_by_group=p.subgroup).pk},
         note="raised by the chair's group",
     ),
     Row(
-        "cscp:escalation-detail",
+        "impact:escalation-detail",
         statuses(to=OVERSIGHT),
         kwargs=lambda p: {"pk": EscalationFactory(raised_by_group=p.other_subgroup).pk},
         note="raised by another group",
     ),
+    # Raising an action from a decided escalation: admins and the raising group's chairs; those who may not see the
+    # escalation get 404.
     Row(
-        "cscp:escalation-decide",
+        "impact:escalation-action-create",
+        statuses(to=("admin", "chair"), s11lead=404, auditor=404, outsider=404),
+        kwargs=lambda p: {"pk": _decided_escalation(p, p.subgroup).pk},
+        note="raised by the chair's group",
+    ),
+    Row(
+        "impact:escalation-action-create",
+        statuses(to=("admin",), chair=404, officer=404, s11lead=404, auditor=404, outsider=404),
+        kwargs=lambda p: {"pk": _decided_escalation(p, p.other_subgroup).pk},
+        note="raised by another group",
+    ),
+    Row(
+        "impact:escalation-decide",
         statuses(to=("admin", "board")),
         kwargs=lambda p: {"pk": EscalationFactory(raised_by_group=p.subgroup).pk},
         note="awaiting a decision",
     ),
     Row(
-        "cscp:escalation-outcome",
+        "impact:escalation-outcome",
         statuses(to=("admin", "board")),
         kwargs=lambda p: {
             "pk": EscalationFactory(

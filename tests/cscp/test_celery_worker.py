@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from cscp.celery import app as celery_app
+from config.celery import app as celery_app
 from cscp.models import OutboxEmail
 from cscp.tasks import send_outbox
 
@@ -51,7 +51,7 @@ def test_a_real_worker_sends_an_email_waiting_in_the_outbox(real_broker, tmp_pat
             "-m",
             "celery",
             "-A",
-            "cscp",
+            "config",
             "worker",
             "--pool",
             "solo",

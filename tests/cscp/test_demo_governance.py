@@ -14,26 +14,21 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-import cscp.demo_governance  # noqa: F401  (registers the loader, as the app does when it starts)
 from cscp.actions import status as st
+from cscp.actions.models import Action, ActionNote
 from cscp.actions.selectors import with_status
-from cscp.demo_governance import DATA_DIR, load_governance_demo
 from cscp.impact import services as impact_services
-from cscp.impact.selectors import LATE, current_cycle, due_updates_for_cycles
-from cscp.models import (
-    Action,
-    ActionNote,
-    AuditEvent,
+from cscp.impact.demo import DATA_DIR, load_governance_demo
+from cscp.impact.models import (
     Escalation,
-    Group,
     ImpactTemplateSection,
     ImpactUpdate,
     ImpactUpdateAnswer,
     ImpactUpdateComment,
-    Notification,
-    Person,
     ReportingCycle,
 )
+from cscp.impact.selectors import LATE, current_cycle, due_updates_for_cycles
+from cscp.models import AuditEvent, Group, Notification, Person
 from cscp.reminders.tasks import send_reminders
 from cscp.sections import demo_loaders
 
@@ -73,7 +68,7 @@ def update_of(group: str, cycle: ReportingCycle) -> ImpactUpdate:
 
 
 def history_counts() -> dict[str, int]:
-    historical = [m for m in apps.get_app_config("cscp").get_models() if m.__name__.startswith("Historical")]
+    historical = [m for m in apps.get_models() if m.__name__.startswith("Historical")]
     return {m.__name__: m.objects.count() for m in historical}
 
 
@@ -129,7 +124,7 @@ def test_the_chair_has_a_draft_with_two_sections_written_and_can_finish_and_subm
     assert update.version == 3  # started, then two saves
 
     client.force_login(chair)
-    page = client.get(reverse("cscp:update-edit", args=[update.cycle_id, update.group_id]))
+    page = client.get(reverse("impact:update-edit", args=[update.cycle_id, update.group_id]))
     assert page.status_code == 200
     assert "In progress" in page.content.decode()
 
@@ -153,7 +148,7 @@ def test_business_has_the_case_review_groups_update_to_review_with_a_comment_on_
     assert update.comments.filter(kind="comment", author__username="paul.dalton").exists()
 
     client.force_login(person("business"))
-    page = client.get(reverse("cscp:update-detail", args=[update.pk]))
+    page = client.get(reverse("impact:update-detail", args=[update.pk]))
     assert page.status_code == 200
     assert "Acknowledge the update" in page.content.decode()
     impact_services.impact_update_acknowledge(actor=person("business"), update=update)
@@ -166,7 +161,7 @@ def test_one_escalation_awaits_the_board_one_awaits_its_outcome_and_one_is_close
     assert "return home interview" in waiting.title.lower()
     assert waiting.board_meeting.date == datetime.date(2026, 12, 10)
     assert waiting.impact_update == update_of(MET, current_cycle(TODAY))
-    assert waiting.source_url == reverse("cscp:update-detail", args=[waiting.impact_update.pk])
+    assert waiting.source_url == reverse("impact:update-detail", args=[waiting.impact_update.pk])
     assert set(waiting.themes.values_list("name", flat=True)) == {"Missing children", "Child exploitation"}
 
     decided = Escalation.objects.get(status=Escalation.Status.DECIDED)
@@ -224,7 +219,7 @@ def test_the_tracker_has_actions_in_every_status_and_owners_for_each_persona(dem
 
 def test_the_closed_action_says_why_it_was_closed(demo):
     closed = Action.objects.get(stage="closed")
-    event = AuditEvent.objects.get(action="cscp.action.closed", object_id=str(closed.pk))
+    event = AuditEvent.objects.get(action="actions.action.closed", object_id=str(closed.pk))
     assert "improvement plan" in event.data["reason"]
     assert event.created_at == closed.closed_at
 
@@ -295,15 +290,15 @@ def test_each_persona_opens_the_governance_pages_on_the_demo(demo, client, usern
     cycle = current_cycle(TODAY)
     pages = [
         reverse("cscp:home"),
-        reverse("cscp:update-list"),
-        reverse("cscp:cycle-detail", args=[cycle.pk]),
-        reverse("cscp:escalation-list"),
-        reverse("cscp:action-list"),
-        reverse("cscp:my-actions"),
-        reverse("cscp:board-pack", args=[cycle.board_meeting_id]),
-        *(reverse("cscp:update-detail", args=[pk]) for pk in ImpactUpdate.objects.values_list("pk", flat=True)),
-        *(reverse("cscp:escalation-detail", args=[pk]) for pk in Escalation.objects.values_list("pk", flat=True)),
-        *(reverse("cscp:action-detail", args=[pk]) for pk in Action.objects.values_list("pk", flat=True)[:5]),
+        reverse("impact:update-list"),
+        reverse("impact:cycle-detail", args=[cycle.pk]),
+        reverse("impact:escalation-list"),
+        reverse("actions:list"),
+        reverse("actions:mine"),
+        reverse("boardpack:detail", args=[cycle.board_meeting_id]),
+        *(reverse("impact:update-detail", args=[pk]) for pk in ImpactUpdate.objects.values_list("pk", flat=True)),
+        *(reverse("impact:escalation-detail", args=[pk]) for pk in Escalation.objects.values_list("pk", flat=True)),
+        *(reverse("actions:detail", args=[pk]) for pk in Action.objects.values_list("pk", flat=True)[:5]),
     ]
     answered = {url: client.get(url).status_code for url in pages}
     # Each page opens or refuses politely; none fails.

@@ -8,7 +8,9 @@ import pytest
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
+from django.template import RequestContext, Template
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -273,8 +275,10 @@ def test_each_response_gets_a_fresh_nonce(client_for):
 
 
 def _pagination(number, *, count=10, query=""):
+    """The `{% pagination %}` tag on a page whose address has `query`, as a list page would use it."""
     page = Paginator(range(count * 10), 10).page(number)
-    return render_to_string("includes/pagination.html", {"page": page, "query": query})
+    request = RequestFactory().get("/list/" + (f"?{query}" if query else ""))
+    return Template("{% load govuk %}{% pagination page %}").render(RequestContext(request, {"page": page}))
 
 
 def test_pagination_renders_nothing_for_a_single_page():

@@ -81,7 +81,7 @@ def test_the_fetcher_serves_media_files_through_storage(media, no_network):
         "http://example.com/tracker.png",
         "https://example.com/static/css/print.css",  # a static path, but on someone else's server
         BASE + "people/",  # one of our pages, not a file
-        BASE + "static/../cscp/settings.py",
+        BASE + "static/../config/settings.py",
         BASE + "static/%2e%2e/%2e%2e/etc/passwd",
         BASE + "media/../../etc/passwd",
         BASE + "static/no/such/file.css",

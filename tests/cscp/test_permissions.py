@@ -8,9 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from cscp.models import Group, GroupMembership
+from cscp.pages import get_object_for_user
 from cscp.permissions import (
     forget_roles,
-    get_object_for_user,
     is_board_member,
     is_business_group_member,
     is_group_chair,

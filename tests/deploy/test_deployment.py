@@ -62,7 +62,7 @@ def test_docker_compose_runs_the_whole_stack_from_the_repositorys_dockerfile():
     services = compose["services"]
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
     assert "gunicorn" in services["web"]["command"]
-    assert services["worker"]["command"][:3] == ["celery", "-A", "cscp"]
+    assert services["worker"]["command"][:3] == ["celery", "-A", "config"]
     assert "beat" in services["beat"]["command"]
     assert (ROOT / "Dockerfile").exists()
     assert services["web"]["build"] == "."

@@ -8,7 +8,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from cscp.models import Action
+from cscp.actions.models import Action
 from tests.e2e.conftest import axe_check, sign_in, visit
 
 
@@ -36,8 +36,8 @@ def test_an_action_goes_from_raised_to_impact_tested(page, live_server, partners
 
     # The admin raises an action for the chair's group, first getting the due date wrong.
     sign_in(page, live_server, "admin")
-    visit(page, reverse("cscp:action-list"))
-    visit(page, reverse("cscp:action-create"))
+    visit(page, reverse("actions:list"))
+    visit(page, reverse("actions:create"))
     page.get_by_label("Action", exact=True).fill("Refresh the multi-agency threshold guidance")
     page.get_by_label("Where the action came from").select_option("practice_review")
     page.get_by_label("Source reference (optional)").fill("LCSPR Child T, recommendation 3")
@@ -56,9 +56,9 @@ def test_an_action_goes_from_raised_to_impact_tested(page, live_server, partners
 
     # The chair finds it on the home page and in the group's list.
     sign_in(page, live_server, "chair")
-    visit(page, reverse("cscp:group-actions", args=[partnership.subgroup.pk]))
+    visit(page, reverse("actions:group", args=[partnership.subgroup.pk]))
     assert page.get_by_role("link", name="A-0001").is_visible()
-    visit(page, reverse("cscp:action-detail", args=[action.pk]))
+    visit(page, reverse("actions:detail", args=[action.pk]))
     assert page.get_by_role("heading", level=1).inner_text() == "Refresh the multi-agency threshold guidance"
 
     # A progress note.
@@ -72,7 +72,7 @@ def test_an_action_goes_from_raised_to_impact_tested(page, live_server, partners
     assert page.locator(".govuk-tag", has_text="On track").first.is_visible()
 
     # Completion, with evidence and a file of it.
-    visit(page, reverse("cscp:action-complete", args=[action.pk]))
+    visit(page, reverse("actions:complete", args=[action.pk]))
     page.get_by_label("Evidence of completion").fill("Guidance published; 120 staff briefed")
     page.get_by_label("Upload a file of the evidence (optional)").set_input_files(
         {"name": "briefing-register.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 register"}
@@ -81,12 +81,12 @@ def test_an_action_goes_from_raised_to_impact_tested(page, live_server, partners
     assert page.get_by_role("link", name="Download briefing-register.pdf").is_visible()
 
     # Sign-off, on a confirmation page.
-    visit(page, reverse("cscp:action-sign-off", args=[action.pk]))
+    visit(page, reverse("actions:sign-off", args=[action.pk]))
     _submit(page, "Sign off")
     assert "signed off" in page.locator(".govuk-notification-banner").inner_text()
 
     # The last step: did it make a difference?
-    visit(page, reverse("cscp:action-impact", args=[action.pk]))
+    visit(page, reverse("actions:impact", args=[action.pk]))
     page.get_by_label("Partly").check()
     page.get_by_label("What difference it made, and how you know").fill("Re-referrals fell by a fifth in a year")
     _submit(page, "Record the impact")
@@ -95,6 +95,6 @@ def test_an_action_goes_from_raised_to_impact_tested(page, live_server, partners
     assert action.stage == "impact_tested" and action.made_difference == "partly"
 
     # The tracker shows it, filtered and sorted, and the chair's own list.
-    visit(page, reverse("cscp:action-list") + "?status=impact_tested&sort=status")
+    visit(page, reverse("actions:list") + "?status=impact_tested&sort=status")
     assert page.get_by_role("link", name="A-0001").is_visible()
-    visit(page, reverse("cscp:my-actions"))
+    visit(page, reverse("actions:mine"))

@@ -28,7 +28,7 @@ def test_an_admin_previews_generates_and_downloads_a_board_pack(page, live_serve
     overdue = h.action(group=p.subgroup, person=p["chair"], due=h.days(-8), reference="LIS-2026-007")
 
     sign_in(page, live_server, "admin")
-    visit(page, reverse("cscp:board-meetings"))
+    visit(page, reverse("boardpack:meetings"))
     page.get_by_role("link", name=f"{meeting.date.day} {meeting.date:%B %Y}").click()
     page.wait_for_load_state("load")
     axe_check(page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from cscp.models import Escalation, ImpactUpdate, ImpactUpdateComment
+from cscp.impact.models import Escalation, ImpactUpdate, ImpactUpdateComment
 from tests.cscp.impact.factories import CycleFactory, SectionFactory, business_meeting, submitted_update
 from tests.e2e.conftest import axe_check, sign_in, visit
 
@@ -33,7 +33,7 @@ def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_d
     # The chair starts the update from the list of this cycle's updates.
     sign_in(page, live_server, "chair")
     assert page.get_by_role("heading", name="Your group's impact update").is_visible()
-    visit(page, reverse("cscp:update-list"))
+    visit(page, reverse("impact:update-list"))
     # GOV.UK "start" links are buttons to assistive technology (role="button").
     _click(page, "button", "Start your update for Learning and Improvement Subgroup")
     assert page.get_by_role("heading", level=1).inner_text() == "Impact update for Board, spring"
@@ -88,7 +88,7 @@ def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_d
 
     # The chair escalates the concern from the update: the form starts from its "Matters to escalate".
     sign_in(page, live_server, "chair")
-    visit(page, reverse("cscp:update-detail", args=[update.pk]))
+    visit(page, reverse("impact:update-detail", args=[update.pk]))
     _click(page, "link", "Escalate a concern to the Board")
     assert page.get_by_label("What is the concern?").input_value() == (
         "Health assessments for children in care are too slow."
@@ -115,9 +115,9 @@ def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_d
     escalation.refresh_from_db()
     assert escalation.status == Escalation.Status.CLOSED
     assert page.get_by_text("Outcome recorded").first.is_visible()
-    visit(page, reverse("cscp:escalation-list"))
-    visit(page, reverse("cscp:group-updates", args=[partnership.subgroup.pk]))
-    visit(page, reverse("cscp:cycle-detail", args=[cycle.pk]))
+    visit(page, reverse("impact:escalation-list"))
+    visit(page, reverse("impact:group-updates", args=[partnership.subgroup.pk]))
+    visit(page, reverse("impact:cycle-detail", args=[cycle.pk]))
 
 
 def test_the_configuration_and_review_pages_pass_axe_with_and_without_errors(page, live_server, partnership):
@@ -127,20 +127,20 @@ def test_the_configuration_and_review_pages_pass_axe_with_and_without_errors(pag
     update = submitted_update(partnership.subgroup, cycle)
 
     sign_in(page, live_server, "admin")
-    visit(page, reverse("cscp:impact-template"))
-    visit(page, reverse("cscp:impact-section-create"))
+    visit(page, reverse("impact:template"))
+    visit(page, reverse("impact:section-create"))
     _click(page, "button", "Save")
     assert page.get_by_role("heading", name="There is a problem").is_visible()
-    visit(page, reverse("cscp:cycle-list"))
-    visit(page, reverse("cscp:cycle-create"))
+    visit(page, reverse("impact:cycle-list"))
+    visit(page, reverse("impact:cycle-create"))
     _click(page, "button", "Save")
     assert page.get_by_text("Enter the date updates are due").first.is_visible()
-    visit(page, reverse("cscp:cycle-edit", args=[cycle.pk]))
-    visit(page, reverse("cscp:escalation-create"))
+    visit(page, reverse("impact:cycle-edit", args=[cycle.pk]))
+    visit(page, reverse("impact:escalation-create"))
     _sign_out(page)
 
     sign_in(page, live_server, "business")
-    visit(page, reverse("cscp:update-detail", args=[update.pk]))
+    visit(page, reverse("impact:update-detail", args=[update.pk]))
     _click(page, "button", "Ask for changes")
     _click(page, "button", "Ask for changes")
     assert page.get_by_text("Enter what the group should change").first.is_visible()

@@ -8,24 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import scorecards.urls
-import scorecards.urls_import
-from cscp.urls import core_patterns
 from scorecards.models import ComparatorValue, ImportRun, IndicatorValue
 from tests.scorecards.test_importers import FILES, setup_cumbria
 from tests.scorecards.test_models import make_indicator
-
-# The import pages with the rest of the product, whether or not scorecards/urls.py includes them yet.
-urlpatterns = [
-    path("", include((core_patterns, "cscp"))),
-    path(
-        "scorecards/",
-        include((scorecards.urls_import.urlpatterns + scorecards.urls.urlpatterns, "scorecards")),
-    ),
-]
-pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture

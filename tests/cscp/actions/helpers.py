@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from cscp.actions import services
-from cscp.models import Action
+from cscp.actions.models import Action
 
 
 def today() -> datetime.date:

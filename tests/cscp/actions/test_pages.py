@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cscp.actions import services
-from cscp.models import Action, ActionNote, AuditEvent, Escalation
+from cscp.actions.models import Action, ActionNote
+from cscp.models import AuditEvent
 from tests.cscp.actions.helpers import complete, days, make_action, today
 from tests.cscp.structure_helpers import date_fields, has_error_summary
 from tests.factories import ThemeFactory
@@ -53,26 +54,14 @@ def action(partnership):
     return make_action(partnership, owner_person=partnership["officer"])
 
 
-@pytest.fixture
-def escalation(partnership):
-    return Escalation.objects.create(
-        title="Delays in strategy discussions",
-        concern="Strategy discussions are late",
-        evidence="Audit of 40 cases",
-        ask="Ask the police to staff the hub",
-        raised_by_group=partnership.subgroup,
-        raised_by=partnership["chair"],
-    )
-
-
 # Raising an action.
 
 
 def test_an_admin_raises_an_action(client_for, partnership):
     client = client_for("admin")
-    response = client.post(reverse("cscp:action-create"), _new_action_data(partnership))
+    response = client.post(reverse("actions:create"), _new_action_data(partnership))
     action = Action.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("cscp:action-detail", args=[action.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("actions:detail", args=[action.pk])
     assert action.reference == "A-0001" and action.owner_person == partnership["officer"]
     assert action.raised_by == partnership["admin"]
     page = _page(client.get(response["Location"]))
@@ -80,14 +69,14 @@ def test_an_admin_raises_an_action(client_for, partnership):
 
 
 def test_a_chair_raises_an_action_for_their_own_group(client_for, partnership):
-    response = client_for("chair").post(reverse("cscp:action-create"), _new_action_data(partnership))
+    response = client_for("chair").post(reverse("actions:create"), _new_action_data(partnership))
     assert response.status_code == 302
     assert Action.objects.get().owner_group == partnership.subgroup
 
 
 def test_a_chair_cannot_raise_an_action_for_another_group(client_for, partnership):
     data = _new_action_data(partnership, owner_group=partnership.other_subgroup.pk)
-    response = client_for("chair").post(reverse("cscp:action-create"), data)
+    response = client_for("chair").post(reverse("actions:create"), data)
     assert response.status_code == 200
     assert "Choose a group from the list" in _errors(response)
     assert not Action.objects.exists()
@@ -95,14 +84,14 @@ def test_a_chair_cannot_raise_an_action_for_another_group(client_for, partnershi
 
 @pytest.mark.parametrize("persona", ["officer", "board", "business", "scrutineer", "s11lead", "outsider"])
 def test_only_admins_and_chairs_raise_actions(client_for, partnership, persona):
-    assert client_for(persona).get(reverse("cscp:action-create")).status_code == 403
-    assert client_for(persona).post(reverse("cscp:action-create"), _new_action_data(partnership)).status_code == 403
+    assert client_for(persona).get(reverse("actions:create")).status_code == 403
+    assert client_for(persona).post(reverse("actions:create"), _new_action_data(partnership)).status_code == 403
     assert not Action.objects.exists()
 
 
 def test_a_due_date_before_the_date_raised_is_refused_keeping_what_was_typed(client_for, partnership):
     data = _new_action_data(partnership, **date_fields("raised_on", days(-3)), **date_fields("due_date", days(-4)))
-    response = client_for("admin").post(reverse("cscp:action-create"), data)
+    response = client_for("admin").post(reverse("actions:create"), data)
     assert response.status_code == 200 and has_error_summary(response)
     assert _errors(response) == ["Enter a due date on or after the date the action was raised"]
     assert 'value="Refresh the escalation policy"' in _page(response)
@@ -110,7 +99,7 @@ def test_a_due_date_before_the_date_raised_is_refused_keeping_what_was_typed(cli
 
 
 def test_an_empty_form_says_what_to_enter(client_for):
-    response = client_for("admin").post(reverse("cscp:action-create"), {})
+    response = client_for("admin").post(reverse("actions:create"), {})
     assert response.status_code == 200
     errors = _errors(response)
     assert "Enter the action" in errors
@@ -120,7 +109,7 @@ def test_an_empty_form_says_what_to_enter(client_for):
 
 def test_a_made_up_date_is_refused(client_for, partnership):
     data = _new_action_data(partnership, **date_fields("due_date", text=("31", "2", "2027")))
-    response = client_for("admin").post(reverse("cscp:action-create"), data)
+    response = client_for("admin").post(reverse("actions:create"), data)
     assert response.status_code == 200 and "Enter a real date, for example 27 3 2026" in _errors(response)
 
 
@@ -132,42 +121,15 @@ def test_extra_posted_fields_are_ignored(client_for, partnership):
         signed_off_by=partnership["chair"].pk,
         progress="at_risk",
     )
-    client_for("admin").post(reverse("cscp:action-create"), data)
+    client_for("admin").post(reverse("actions:create"), data)
     action = Action.objects.get()
     assert action.reference == "A-0001" and action.stage == "open" and action.progress == "not_started"
     assert action.signed_off_by is None
 
 
-def test_raising_from_an_escalation_fills_in_its_source_and_group(client_for, partnership, escalation):
-    response = client_for("admin").get(reverse("cscp:action-create"), {"escalation": escalation.pk})
-    form = response.context["form"]
-    assert form["source"].value() == "escalation"
-    assert form["owner_group"].value() == partnership.subgroup.pk
-    assert form["escalation"].value() == escalation.pk
-    assert "Delays in strategy discussions" in _page(response)
-    data = _new_action_data(partnership, source="escalation", escalation=escalation.pk)
-    client_for("admin").post(reverse("cscp:action-create"), data)
-    assert Action.objects.get().escalation == escalation
-
-
-def test_another_groups_escalation_is_not_offered_to_a_chair(client_for, partnership, escalation):
-    escalation.raised_by_group = partnership.other_subgroup
-    escalation.save()
-    response = client_for("chair").get(reverse("cscp:action-create"), {"escalation": escalation.pk})
-    assert response.status_code == 200 and response.context["form"]["escalation"].value() is None
-    data = _new_action_data(partnership, escalation=escalation.pk)
-    response = client_for("chair").post(reverse("cscp:action-create"), data)
-    assert response.status_code == 200 and not Action.objects.exists()
-
-
-@pytest.mark.parametrize("value", ["abc", "-1", "999999", "9" * 25, ""])
-def test_a_bad_escalation_in_the_address_is_ignored(client_for, value):
-    assert client_for("admin").get(reverse("cscp:action-create"), {"escalation": value}).status_code == 200
-
-
 def test_other_pages_can_fill_in_the_source(client_for):
     query = {"source": "scrutiny", "source_reference": "Learning event, May 2026", "source_url": "/scrutiny/4/"}
-    form = client_for("admin").get(reverse("cscp:action-create"), query).context["form"]
+    form = client_for("admin").get(reverse("actions:create"), query).context["form"]
     assert form["source"].value() == "scrutiny"
     assert form["source_reference"].value() == "Learning event, May 2026"
     assert form["source_url"].value() == "/scrutiny/4/"
@@ -175,7 +137,7 @@ def test_other_pages_can_fill_in_the_source(client_for):
 
 def test_a_link_to_a_script_is_refused_on_the_form(client_for, partnership):
     data = _new_action_data(partnership, source_url="javascript:alert(1)")
-    response = client_for("admin").post(reverse("cscp:action-create"), data)
+    response = client_for("admin").post(reverse("actions:create"), data)
     assert response.status_code == 200 and not Action.objects.exists()
 
 
@@ -184,29 +146,29 @@ def test_a_link_to_a_script_is_refused_on_the_form(client_for, partnership):
 
 def test_the_actions_page_shows_its_details_status_and_history(client_for, partnership, action):
     services.action_note_add(actor=partnership["officer"], action=action, text="Draft shared", progress="on_track")
-    page = _page(client_for("business").get(reverse("cscp:action-detail", args=[action.pk])))
+    page = _page(client_for("business").get(reverse("actions:detail", args=[action.pk])))
     assert "A-0001" in page and "Review the threshold guidance with schools" in page
     assert '<strong class="govuk-tag govuk-tag--green">On track</strong>' in page
     assert "Draft shared" in page
     assert "Progress note added" in page and "Raised" in page
     assert "Progress: Not started → On track" in page
     # The Business Group reads it but may not change it.
-    assert "Add a progress note" not in page and reverse("cscp:action-edit", args=[action.pk]) not in page
+    assert "Add a progress note" not in page and reverse("actions:edit", args=[action.pk]) not in page
 
 
 def test_the_named_owner_sees_what_they_can_do(client_for, action):
-    page = _page(client_for("officer").get(reverse("cscp:action-detail", args=[action.pk])))
+    page = _page(client_for("officer").get(reverse("actions:detail", args=[action.pk])))
     assert "Add a progress note" in page and "Mark as complete" in page
     assert "Close the action" not in page and "Sign off" not in page
 
 
 def test_an_action_of_another_group_is_not_found_by_a_chair(client_for, partnership):
     other = make_action(partnership, owner_group=partnership.other_subgroup)
-    assert client_for("chair").get(reverse("cscp:action-detail", args=[other.pk])).status_code == 404
+    assert client_for("chair").get(reverse("actions:detail", args=[other.pk])).status_code == 404
 
 
 def test_an_action_that_does_not_exist_is_not_found(client_for):
-    assert client_for("admin").get(reverse("cscp:action-detail", args=[99999])).status_code == 404
+    assert client_for("admin").get(reverse("actions:detail", args=[99999])).status_code == 404
 
 
 def test_the_actions_page_costs_a_fixed_number_of_queries(
@@ -218,7 +180,7 @@ def test_the_actions_page_costs_a_fixed_number_of_queries(
     # Session, person, the action, roles (2), its events, versions, themes and notes, the partnership, and the
     # session's renewal (3): the same for 1 note or 100.
     with django_assert_max_num_queries(13):
-        response = client.get(reverse("cscp:action-detail", args=[action.pk]))
+        response = client.get(reverse("actions:detail", args=[action.pk]))
     assert "Note 9" in _page(response)
 
 
@@ -228,7 +190,7 @@ def test_the_actions_page_costs_a_fixed_number_of_queries(
 def test_the_chair_changes_the_action(client_for, partnership, action):
     theme = ThemeFactory(name="Neglect")
     data = _new_action_data(partnership, title="A sharper title", themes=[theme.pk])
-    response = client_for("chair").post(reverse("cscp:action-edit", args=[action.pk]), data)
+    response = client_for("chair").post(reverse("actions:edit", args=[action.pk]), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.title == "A sharper title" and list(action.themes.all()) == [theme]
@@ -236,7 +198,7 @@ def test_the_chair_changes_the_action(client_for, partnership, action):
 
 def test_editing_another_groups_action_is_refused(client_for, partnership):
     other = make_action(partnership, owner_group=partnership.other_subgroup)
-    url = reverse("cscp:action-edit", args=[other.pk])
+    url = reverse("actions:edit", args=[other.pk])
     # The chair may not even know of it; the Board may read it but not change it.
     assert client_for("chair").post(url, _new_action_data(partnership)).status_code == 404
     assert client_for("board").post(url, _new_action_data(partnership)).status_code == 403
@@ -245,7 +207,7 @@ def test_editing_another_groups_action_is_refused(client_for, partnership):
 
 
 def test_the_edit_form_starts_with_the_actions_details(client_for, action):
-    form = client_for("officer").get(reverse("cscp:action-edit", args=[action.pk])).context["form"]
+    form = client_for("officer").get(reverse("actions:edit", args=[action.pk])).context["form"]
     assert form["title"].value() == action.title
 
 
@@ -254,7 +216,7 @@ def test_the_edit_form_starts_with_the_actions_details(client_for, action):
 
 def test_the_named_owner_adds_a_progress_note(client_for, partnership, action):
     data = {"text": "Training booked", "progress": "at_risk", **date_fields("noted_on", today())}
-    response = client_for("officer").post(reverse("cscp:action-note-add", args=[action.pk]), data)
+    response = client_for("officer").post(reverse("actions:note-add", args=[action.pk]), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.progress == "at_risk" and ActionNote.objects.get().text == "Training booked"
@@ -262,19 +224,19 @@ def test_the_named_owner_adds_a_progress_note(client_for, partnership, action):
 
 def test_a_note_with_no_text_is_refused(client_for, action):
     data = {"text": "", "progress": "on_track", **date_fields("noted_on", today())}
-    response = client_for("officer").post(reverse("cscp:action-note-add", args=[action.pk]), data)
+    response = client_for("officer").post(reverse("actions:note-add", args=[action.pk]), data)
     assert response.status_code == 200 and _errors(response) == ["Enter the progress note"]
 
 
 def test_a_note_dated_tomorrow_is_refused(client_for, action):
     data = {"text": "Soon", "progress": "on_track", **date_fields("noted_on", days(1))}
-    response = client_for("officer").post(reverse("cscp:action-note-add", args=[action.pk]), data)
+    response = client_for("officer").post(reverse("actions:note-add", args=[action.pk]), data)
     assert response.status_code == 200 and _errors(response) == ["Enter a date that is today or in the past"]
 
 
 def test_a_board_member_cannot_add_a_note(client_for, action):
     data = {"text": "Hello", "progress": "on_track", **date_fields("noted_on", today())}
-    assert client_for("board").post(reverse("cscp:action-note-add", args=[action.pk]), data).status_code == 403
+    assert client_for("board").post(reverse("actions:note-add", args=[action.pk]), data).status_code == 403
 
 
 # Completion and the evidence file.
@@ -288,14 +250,14 @@ def test_completing_with_an_evidence_file_and_downloading_it(client_for, partner
         "evidence_file": upload,
         **date_fields("completed_on", today()),
     }
-    response = client_for("officer").post(reverse("cscp:action-complete", args=[action.pk]), data)
+    response = client_for("officer").post(reverse("actions:complete", args=[action.pk]), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.stage == "completed"
-    page = _page(client_for("chair").get(reverse("cscp:action-detail", args=[action.pk])))
+    page = _page(client_for("chair").get(reverse("actions:detail", args=[action.pk])))
     assert "Download training-register.pdf" in page
     assert settings.MEDIA_URL not in page
-    download = client_for("business").get(reverse("cscp:action-evidence", args=[action.pk]))
+    download = client_for("business").get(reverse("actions:evidence", args=[action.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 register"
     assert 'filename="training-register.pdf"' in download["Content-Disposition"]
@@ -314,7 +276,7 @@ def test_the_evidence_file_is_not_for_those_who_may_not_see_the_action(
     )
     for persona in ("s11lead", "auditor", "outsider", "otherchair"):
         client = client_for(persona) if persona != "otherchair" else _client_for_person(partnership.other_chair)
-        assert client.get(reverse("cscp:action-evidence", args=[action.pk])).status_code == 404
+        assert client.get(reverse("actions:evidence", args=[action.pk])).status_code == 404
 
 
 def _client_for_person(person):
@@ -326,12 +288,12 @@ def _client_for_person(person):
 
 
 def test_there_is_no_evidence_file_to_download_until_one_is_uploaded(client_for, action):
-    assert client_for("admin").get(reverse("cscp:action-evidence", args=[action.pk])).status_code == 404
+    assert client_for("admin").get(reverse("actions:evidence", args=[action.pk])).status_code == 404
 
 
 def test_completion_without_evidence_is_refused(client_for, action):
     data = {"evidence": "", **date_fields("completed_on", today())}
-    response = client_for("officer").post(reverse("cscp:action-complete", args=[action.pk]), data)
+    response = client_for("officer").post(reverse("actions:complete", args=[action.pk]), data)
     assert response.status_code == 200
     assert _errors(response) == ["Describe the evidence that the action is complete"]
     action.refresh_from_db()
@@ -342,7 +304,7 @@ def test_an_executable_is_not_accepted_as_evidence(client_for, action, settings,
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("setup.exe", b"MZ")
     data = {"evidence": "See file", "evidence_file": upload, **date_fields("completed_on", today())}
-    response = client_for("officer").post(reverse("cscp:action-complete", args=[action.pk]), data)
+    response = client_for("officer").post(reverse("actions:complete", args=[action.pk]), data)
     assert response.status_code == 200 and not list(tmp_path.rglob("*.exe"))
 
 
@@ -351,7 +313,7 @@ def test_an_executable_is_not_accepted_as_evidence(client_for, action, settings,
 
 def test_the_chair_signs_off_after_confirming(client_for, partnership, action):
     complete(partnership, action)
-    url = reverse("cscp:action-sign-off", args=[action.pk])
+    url = reverse("actions:sign-off", args=[action.pk])
     page = _page(client_for("chair").get(url))
     assert "Sign off this action?" in page and "The revised guidance is on the partnership website" in page
     response = client_for("chair").post(url)
@@ -361,7 +323,7 @@ def test_the_chair_signs_off_after_confirming(client_for, partnership, action):
 
 
 def test_signing_off_with_no_evidence_says_what_to_do(client_for, action):
-    url = reverse("cscp:action-sign-off", args=[action.pk])
+    url = reverse("actions:sign-off", args=[action.pk])
     assert "Add evidence of completion before signing off" in _page(client_for("chair").get(url))
     response = client_for("chair").post(url)
     assert response.status_code == 200 and _errors(response) == ["Add evidence of completion before signing off"]
@@ -372,7 +334,7 @@ def test_signing_off_with_no_evidence_says_what_to_do(client_for, action):
 @pytest.mark.parametrize("persona", ["officer", "board", "business", "scrutineer"])
 def test_someone_who_is_not_the_chair_cannot_sign_off(client_for, partnership, action, persona):
     complete(partnership, action)
-    assert client_for(persona).post(reverse("cscp:action-sign-off", args=[action.pk])).status_code == 403
+    assert client_for(persona).post(reverse("actions:sign-off", args=[action.pk])).status_code == 403
     action.refresh_from_db()
     assert action.signed_off_at is None
 
@@ -382,7 +344,7 @@ def test_someone_who_is_not_the_chair_cannot_sign_off(client_for, partnership, a
 
 def test_the_impact_cannot_be_recorded_before_sign_off(client_for, partnership, action):
     complete(partnership, action)
-    url = reverse("cscp:action-impact", args=[action.pk])
+    url = reverse("actions:impact", args=[action.pk])
     assert "Sign it off before recording its impact" in _page(client_for("chair").get(url))
     response = client_for("chair").post(url, {"made_difference": "yes", "finding": "Better"})
     assert response.status_code == 200 and _errors(response) == ["Sign off the action before recording its impact"]
@@ -394,12 +356,12 @@ def test_the_chair_records_the_impact(client_for, partnership, action):
     complete(partnership, action)
     services.action_sign_off(actor=partnership["chair"], action=action)
     response = client_for("chair").post(
-        reverse("cscp:action-impact", args=[action.pk]), {"made_difference": "yes", "finding": "Re-referrals fell"}
+        reverse("actions:impact", args=[action.pk]), {"made_difference": "yes", "finding": "Re-referrals fell"}
     )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.stage == "impact_tested"
-    page = _page(client_for("chair").get(reverse("cscp:action-detail", args=[action.pk])))
+    page = _page(client_for("chair").get(reverse("actions:detail", args=[action.pk])))
     assert '<strong class="govuk-tag govuk-tag--turquoise">Impact tested</strong>' in page
     assert "Re-referrals fell" in page
 
@@ -407,7 +369,7 @@ def test_the_chair_records_the_impact(client_for, partnership, action):
 def test_the_impact_needs_an_answer(client_for, partnership, action):
     complete(partnership, action)
     services.action_sign_off(actor=partnership["chair"], action=action)
-    response = client_for("chair").post(reverse("cscp:action-impact", args=[action.pk]), {"finding": "Hm"})
+    response = client_for("chair").post(reverse("actions:impact", args=[action.pk]), {"finding": "Hm"})
     assert response.status_code == 200 and _errors(response) == ["Choose whether the action made a difference"]
 
 
@@ -415,41 +377,39 @@ def test_the_impact_needs_an_answer(client_for, partnership, action):
 
 
 def test_the_chair_closes_and_reopens_an_action(client_for, partnership, action):
-    response = client_for("chair").post(reverse("cscp:action-close", args=[action.pk]), {"reason": "Superseded"})
+    response = client_for("chair").post(reverse("actions:close", args=[action.pk]), {"reason": "Superseded"})
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.stage == "closed"
-    page = _page(client_for("chair").get(reverse("cscp:action-detail", args=[action.pk])))
+    page = _page(client_for("chair").get(reverse("actions:detail", args=[action.pk])))
     assert "Reason: Superseded" in page and "Reopen the action" in page
-    response = client_for("chair").post(reverse("cscp:action-reopen", args=[action.pk]), {"reason": "Needed"})
+    response = client_for("chair").post(reverse("actions:reopen", args=[action.pk]), {"reason": "Needed"})
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.stage == "open"
-    assert AuditEvent.objects.filter(action="cscp.action.reopened").exists()
+    assert AuditEvent.objects.filter(action="actions.action.reopened").exists()
 
 
 def test_closing_needs_a_reason(client_for, action):
-    response = client_for("chair").post(reverse("cscp:action-close", args=[action.pk]), {"reason": " "})
+    response = client_for("chair").post(reverse("actions:close", args=[action.pk]), {"reason": " "})
     assert response.status_code == 200 and _errors(response) == ["Enter why the action is being closed"]
 
 
 def test_the_named_owner_cannot_close_the_action(client_for, action):
-    assert (
-        client_for("officer").post(reverse("cscp:action-close", args=[action.pk]), {"reason": "x"}).status_code == 403
-    )
+    assert client_for("officer").post(reverse("actions:close", args=[action.pk]), {"reason": "x"}).status_code == 403
 
 
 # Every page of the action renders, whatever stage the action is at (a warning where the step does not apply).
 
 STEPS = [
-    "cscp:action-detail",
-    "cscp:action-edit",
-    "cscp:action-note-add",
-    "cscp:action-complete",
-    "cscp:action-sign-off",
-    "cscp:action-impact",
-    "cscp:action-close",
-    "cscp:action-reopen",
+    "actions:detail",
+    "actions:edit",
+    "actions:note-add",
+    "actions:complete",
+    "actions:sign-off",
+    "actions:impact",
+    "actions:close",
+    "actions:reopen",
 ]
 
 
@@ -484,10 +444,10 @@ def test_a_step_that_does_not_apply_is_refused_when_sent_anyway(client_for, part
     action = _at_stage(partnership, "impact_tested")
     client = client_for("admin")
     data = {"evidence": "Again", **date_fields("completed_on", today())}
-    response = client.post(reverse("cscp:action-complete", args=[action.pk]), data)
+    response = client.post(reverse("actions:complete", args=[action.pk]), data)
     assert response.status_code == 200 and _errors(response) == ["This action is already impact tested"]
-    response = client.post(reverse("cscp:action-sign-off", args=[action.pk]))
+    response = client.post(reverse("actions:sign-off", args=[action.pk]))
     assert response.status_code == 200 and _errors(response) == ["This action has already been signed off"]
     closed = _at_stage(partnership, "closed")
-    response = client.post(reverse("cscp:action-edit", args=[closed.pk]), _new_action_data(partnership))
+    response = client.post(reverse("actions:edit", args=[closed.pk]), _new_action_data(partnership))
     assert response.status_code == 200 and _errors(response) == ["This action is closed: reopen it before changing it"]

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 
 from cscp.actions import services
-from cscp.models import Action, ActionNote, AuditEvent, Escalation, Notification
+from cscp.actions.models import Action, ActionNote
+from cscp.models import AuditEvent, Notification
 from tests.cscp.actions.helpers import complete, days, make_action, today
 from tests.factories import PersonFactory, PriorityFactory, ThemeFactory
 
@@ -66,32 +67,20 @@ def test_a_reference_taken_at_the_same_moment_is_not_reused(partnership, monkeyp
 
 def test_raising_writes_an_audit_event_and_a_history_version(partnership):
     action = make_action(partnership)
-    event = AuditEvent.objects.get(action="cscp.action.created")
+    event = AuditEvent.objects.get(action="actions.action.created")
     assert event.actor == partnership["admin"] and event.object_id == str(action.pk)
     version = action.history.get()
     assert version.history_change_reason == "Raised" and version.history_user == partnership["admin"]
 
 
-def test_raising_keeps_its_themes_priority_and_escalation(partnership):
+def test_raising_keeps_its_themes_and_priority(partnership):
     neglect, exploitation = ThemeFactory(name="Neglect"), ThemeFactory(name="Exploitation")
     priority = PriorityFactory()
-    escalation = Escalation.objects.create(
-        title="Waiting lists for CAMHS",
-        concern="Long waits",
-        evidence="Data",
-        ask="Fund more staff",
-        raised_by_group=partnership.subgroup,
-        raised_by=partnership["chair"],
-    )
     action = make_action(
-        partnership,
-        source=Action.Source.ESCALATION,
-        escalation=escalation,
-        priority=priority,
-        themes=[neglect, exploitation],
+        partnership, source=Action.Source.ESCALATION, priority=priority, themes=[neglect, exploitation]
     )
     assert set(action.themes.all()) == {neglect, exploitation}
-    assert action.escalation == escalation and action.priority == priority
+    assert action.priority == priority
 
 
 def test_a_due_date_before_the_date_raised_is_refused(partnership):
@@ -143,14 +132,14 @@ def test_a_change_records_what_changed(partnership):
     )
     action.refresh_from_db()
     assert action.due_date == new_due and action.title == "A better title"
-    event = AuditEvent.objects.get(action="cscp.action.updated")
+    event = AuditEvent.objects.get(action="actions.action.updated")
     assert set(event.data["changes"]) == {"Due date", "Title"}
 
 
 def test_a_change_that_changes_nothing_leaves_no_event(partnership):
     action = make_action(partnership)
     services.action_update(actor=partnership["chair"], action=action, values={"title": action.title})
-    assert not AuditEvent.objects.filter(action="cscp.action.updated").exists()
+    assert not AuditEvent.objects.filter(action="actions.action.updated").exists()
 
 
 def test_a_change_may_not_move_the_due_date_before_the_date_raised(partnership):
@@ -183,7 +172,7 @@ def test_a_progress_note_sets_the_actions_progress(partnership):
     action.refresh_from_db()
     assert action.progress == "on_track"
     assert note.noted_on == today() and note.author == partnership["chair"]
-    assert AuditEvent.objects.get(action="cscp.action.note_added").data["changes"] == {
+    assert AuditEvent.objects.get(action="actions.action.note_added").data["changes"] == {
         "Progress": ["Not started", "On track"]
     }
 
@@ -298,10 +287,10 @@ def test_recording_the_impact_is_the_last_step(partnership):
     assert action.made_difference == "partly" and action.impact_tested_by == partnership["chair"]
     codes = list(AuditEvent.objects.filter(object_id=str(action.pk)).order_by("pk").values_list("action", flat=True))
     assert codes == [
-        "cscp.action.created",
-        "cscp.action.completed",
-        "cscp.action.signed_off",
-        "cscp.action.impact_recorded",
+        "actions.action.created",
+        "actions.action.completed",
+        "actions.action.signed_off",
+        "actions.action.impact_recorded",
     ]
 
 
@@ -323,7 +312,7 @@ def test_closing_needs_a_reason_and_keeps_it(partnership):
     services.action_close(actor=partnership["chair"], action=action, reason="Replaced by A-0002")
     action.refresh_from_db()
     assert action.stage == "closed" and action.closed_at is not None
-    assert AuditEvent.objects.get(action="cscp.action.closed").data["reason"] == "Replaced by A-0002"
+    assert AuditEvent.objects.get(action="actions.action.closed").data["reason"] == "Replaced by A-0002"
 
 
 def test_a_closed_action_cannot_be_changed_until_reopened(partnership):

@@ -9,7 +9,7 @@ import pytest
 
 from cscp.actions import selectors
 from cscp.actions import status as st
-from cscp.models import Action
+from cscp.actions.models import Action
 from tests.cscp.actions import helpers
 from tests.cscp.actions.helpers import bulk_actions
 

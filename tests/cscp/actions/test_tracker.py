@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cscp.actions import services
-from cscp.models import Action
+from cscp.actions.models import Action
 from tests.cscp.actions.helpers import bulk_actions, complete, days, make_action
 from tests.cscp.structure_helpers import date_fields
 from tests.factories import PriorityFactory, ThemeFactory
@@ -195,26 +195,26 @@ def test_the_list_is_paged_in_fifties_keeping_the_filters(client_for, partnershi
 
 
 def test_a_groups_actions_page_lists_only_that_groups(client_for, partnership, three):
-    response = client_for("chair").get(reverse("cscp:group-actions", args=[partnership.subgroup.pk]))
+    response = client_for("chair").get(reverse("actions:group", args=[partnership.subgroup.pk]))
     assert response.status_code == 200 and _references(response) == ["A-0001"]
     assert "Raise an action" in response.content.decode()
 
 
 def test_another_groups_actions_page_is_refused_to_a_chair(client_for, partnership, three):
-    response = client_for("chair").get(reverse("cscp:group-actions", args=[partnership.other_subgroup.pk]))
+    response = client_for("chair").get(reverse("actions:group", args=[partnership.other_subgroup.pk]))
     assert response.status_code == 403
 
 
 def test_an_agencys_actions_page(client_for, partnership, three):
-    response = client_for("s11lead").get(reverse("cscp:agency-actions", args=[partnership.agency.pk]))
+    response = client_for("s11lead").get(reverse("actions:agency", args=[partnership.agency.pk]))
     assert response.status_code == 200 and _references(response) == ["A-0003"]
-    assert client_for("auditor").get(reverse("cscp:agency-actions", args=[partnership.agency.pk])).status_code == 403
+    assert client_for("auditor").get(reverse("actions:agency", args=[partnership.agency.pk])).status_code == 403
 
 
 def test_my_actions_are_the_ones_i_am_named_on(client_for, partnership, three):
-    response = client_for("s11lead").get(reverse("cscp:my-actions"))
+    response = client_for("s11lead").get(reverse("actions:mine"))
     assert _references(response) == ["A-0003"]
-    assert _references(client_for("chair").get(reverse("cscp:my-actions"))) == []
+    assert _references(client_for("chair").get(reverse("actions:mine"))) == []
     assert "You are not named as the owner of any action" in client_for("chair").get("/actions/mine/").content.decode()
 
 
@@ -222,7 +222,7 @@ def test_my_actions_are_the_ones_i_am_named_on(client_for, partnership, three):
 
 
 def test_the_csv_download_is_the_filtered_list_in_words(client_for, three):
-    response = client_for("admin").get(reverse("cscp:action-export-csv"), {"status": "overdue"})
+    response = client_for("admin").get(reverse("actions:export-csv"), {"status": "overdue"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -232,7 +232,7 @@ def test_the_csv_download_is_the_filtered_list_in_words(client_for, three):
 
 
 def test_the_download_holds_only_what_the_person_may_see(client_for, three):
-    response = client_for("chair").get(reverse("cscp:action-export-csv"))
+    response = client_for("chair").get(reverse("actions:export-csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["A-0001"]
 
@@ -246,7 +246,7 @@ def test_a_formula_in_a_title_stays_text_in_the_download(client_for, partnership
 def test_the_excel_download_has_a_header_row_real_dates_and_status_words(client_for, partnership, three):
     theme = ThemeFactory(name="Neglect")
     services.action_update(actor=partnership["admin"], action=three[2], values={"themes": [theme]})
-    response = client_for("admin").get(reverse("cscp:action-export-xlsx"))
+    response = client_for("admin").get(reverse("actions:export-xlsx"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -258,7 +258,7 @@ def test_the_excel_download_has_a_header_row_real_dates_and_status_words(client_
 
 
 def test_the_outsider_cannot_download(client_for, three):
-    assert client_for("outsider").get(reverse("cscp:action-export-csv")).status_code == 403
+    assert client_for("outsider").get(reverse("actions:export-csv")).status_code == 403
 
 
 # Speed: a fixed number of queries, at 50 actions and at 5,000.

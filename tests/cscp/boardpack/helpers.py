@@ -8,18 +8,9 @@ import itertools
 
 from django.utils import timezone
 
-from cscp.models import (
-    Action,
-    ActionNote,
-    Escalation,
-    Group,
-    ImpactTemplateSection,
-    ImpactUpdate,
-    ImpactUpdateAnswer,
-    Meeting,
-    Person,
-    ReportingCycle,
-)
+from cscp.actions.models import Action, ActionNote
+from cscp.impact.models import Escalation, ImpactTemplateSection, ImpactUpdate, ImpactUpdateAnswer, ReportingCycle
+from cscp.models import Group, Meeting, Person
 
 _references = itertools.count(1)
 

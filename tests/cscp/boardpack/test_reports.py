@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.template.loader import render_to_string
 
+from cscp.actions.models import Action
 from cscp.boardpack.reports import board_pack_context
-from cscp.models import Action, Escalation, EvidenceLink, Group, ImpactUpdate, Partnership
+from cscp.impact.models import Escalation, EvidenceLink, ImpactUpdate
+from cscp.models import Group, Partnership
 from cscp.sections import Section, board_pack_sections
 from tests.cscp.boardpack import helpers as h
 from tests.factories import GroupFactory
@@ -171,7 +173,7 @@ def test_the_pack_costs_the_same_few_queries_for_two_groups_or_ten(
     with django_assert_num_queries(12):
         context = board_pack_context(meeting)
         # Laying the pack out touches nothing that was not already loaded.
-        html = render_to_string("cscp/boardpack/_pack_body.html", context)
+        html = render_to_string("boardpack/_pack_body.html", context)
 
     reporting = sum(1 for n in range(groups) if n % 3 != 2)
     assert html.count(": Delayed") == 3 * reporting

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from cscp.boardpack.models import BoardPack
 from cscp.boardpack.services import board_pack_generate, board_pack_generate_if_missing, pdf_page_count
-from cscp.models import AuditEvent, BoardPack, GroupMembership, Meeting, Notification, Partnership
+from cscp.models import AuditEvent, GroupMembership, Meeting, Notification, Partnership
 from tests.cscp.boardpack import helpers as h
 from tests.cscp.boardpack.conftest import pdf_text
 from tests.factories import GroupMembershipFactory, PersonFactory
@@ -30,12 +31,12 @@ def test_the_pack_is_stored_with_the_meeting_and_the_board_is_told(partnership, 
     with pack.file.open("rb") as file:
         assert file.read().startswith(b"%PDF")
     assert quick_pdf[0]["template"] == "pdf/board_pack.html"
-    event = AuditEvent.objects.get(action="cscp.board_pack.generated")
+    event = AuditEvent.objects.get(action="boardpack.board_pack.generated")
     assert event.actor == p["admin"]
     assert event.object_id == str(pack.pk)
     notification = Notification.objects.get(recipient=p["board"])
     assert "is ready" in notification.subject
-    assert notification.url == reverse("cscp:board-pack", args=[meeting.pk])
+    assert notification.url == reverse("boardpack:detail", args=[meeting.pk])
     # Only the Board's members hear of it.
     assert Notification.objects.count() == 1
 
@@ -60,7 +61,7 @@ def test_generating_again_replaces_the_file_records_who_and_tells_the_board_agai
     assert not default_storage.exists(first_name)
     assert default_storage.exists(second.file.name)
     assert Notification.objects.filter(recipient=p["board"]).count() == 2
-    assert AuditEvent.objects.filter(action="cscp.board_pack.generated").count() == 2
+    assert AuditEvent.objects.filter(action="boardpack.board_pack.generated").count() == 2
 
 
 def test_only_a_board_meeting_has_a_pack(partnership, quick_pdf):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from cscp.boardpack.models import BoardPack
 from cscp.boardpack.services import board_pack_generate
 from cscp.boardpack.tasks import generate_due_board_packs
-from cscp.models import BoardPack, GroupMembership, Meeting, Notification
+from cscp.models import GroupMembership, Meeting, Notification
 from tests.cscp.boardpack import helpers as h
 from tests.factories import GroupMembershipFactory, PersonFactory
 

@@ -5,28 +5,29 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from cscp.boardpack.models import BoardPack
 from cscp.boardpack.services import board_pack_generate
-from cscp.models import BoardPack, Meeting
+from cscp.models import Meeting
 from tests.cscp.boardpack import helpers as h
 
 pytestmark = pytest.mark.django_db
 
 
 def pack_url(meeting) -> str:
-    return reverse("cscp:board-pack", args=[meeting.pk])
+    return reverse("boardpack:detail", args=[meeting.pk])
 
 
 # The list of Board meetings.
 
 
 def test_the_list_sends_anonymous_visitors_to_sign_in(partnership, client_for):
-    response = client_for(None).get(reverse("cscp:board-meetings"))
+    response = client_for(None).get(reverse("boardpack:meetings"))
     assert response.status_code == 302
 
 
 @pytest.mark.parametrize("persona", ["chair", "officer", "s11lead", "outsider"])
 def test_people_outside_the_boards_oversight_cannot_see_the_list(partnership, client_for, persona):
-    assert client_for(persona).get(reverse("cscp:board-meetings")).status_code == 403
+    assert client_for(persona).get(reverse("boardpack:meetings")).status_code == 403
 
 
 def test_the_list_shows_upcoming_and_past_board_meetings_with_each_packs_state(partnership, client_for, quick_pdf):
@@ -36,7 +37,7 @@ def test_the_list_shows_upcoming_and_past_board_meetings_with_each_packs_state(p
     board_pack_generate(meeting=past)
     Meeting.objects.create(group=p.business, date=h.days(10), title="Business Group meeting")
 
-    response = client_for("scrutineer").get(reverse("cscp:board-meetings"))
+    response = client_for("scrutineer").get(reverse("boardpack:meetings"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -63,13 +64,13 @@ def test_the_list_costs_the_same_few_queries_for_3_meetings_or_30(partnership, c
     h.board_meeting(p, h.days(15))
     _meetings(p, 0, 3)
     client = client_for("board")
-    client.get(reverse("cscp:board-meetings"))
+    client.get(reverse("boardpack:meetings"))
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("cscp:board-meetings"))
+        client.get(reverse("boardpack:meetings"))
     _meetings(p, 3, 30)
 
     with CaptureQueriesContext(connection) as many:
-        response = client.get(reverse("cscp:board-meetings"))
+        response = client.get(reverse("boardpack:meetings"))
 
     assert response.status_code == 200
     assert len(response.context["past"].object_list) == 25
@@ -118,7 +119,7 @@ def test_an_admin_sees_the_generate_button_and_after_generating_the_download_lin
     client = client_for("admin")
     assert "Generate the pack" in client.get(pack_url(meeting)).content.decode()
 
-    response = client.post(reverse("cscp:board-pack-generate", args=[meeting.pk]), follow=True)
+    response = client.post(reverse("boardpack:generate", args=[meeting.pk]), follow=True)
 
     assert response.redirect_chain == [(pack_url(meeting), 302)]
     html = response.content.decode()
@@ -132,7 +133,7 @@ def test_generating_again_says_so(partnership, client_for, quick_pdf):
     meeting = h.board_meeting(partnership)
     board_pack_generate(meeting=meeting)
 
-    response = client_for("admin").post(reverse("cscp:board-pack-generate", args=[meeting.pk]), follow=True)
+    response = client_for("admin").post(reverse("boardpack:generate", args=[meeting.pk]), follow=True)
 
     assert "Board pack generated again" in response.content.decode()
     assert BoardPack.objects.count() == 1
@@ -142,7 +143,7 @@ def test_generating_again_says_so(partnership, client_for, quick_pdf):
 def test_only_admins_may_generate_a_pack(partnership, client_for, quick_pdf, persona):
     meeting = h.board_meeting(partnership)
 
-    response = client_for(persona).post(reverse("cscp:board-pack-generate", args=[meeting.pk]))
+    response = client_for(persona).post(reverse("boardpack:generate", args=[meeting.pk]))
 
     assert response.status_code == 403
     assert not BoardPack.objects.exists()
@@ -150,7 +151,7 @@ def test_only_admins_may_generate_a_pack(partnership, client_for, quick_pdf, per
 
 def test_generating_answers_get_with_method_not_allowed(partnership, client_for):
     meeting = h.board_meeting(partnership)
-    assert client_for("admin").get(reverse("cscp:board-pack-generate", args=[meeting.pk])).status_code == 405
+    assert client_for("admin").get(reverse("boardpack:generate", args=[meeting.pk])).status_code == 405
 
 
 def test_a_meeting_that_is_not_the_boards_has_no_pack_page(partnership, client_for, quick_pdf):
@@ -158,9 +159,9 @@ def test_a_meeting_that_is_not_the_boards_has_no_pack_page(partnership, client_f
     client = client_for("admin")
 
     assert client.get(pack_url(meeting)).status_code == 404
-    assert client.post(reverse("cscp:board-pack-generate", args=[meeting.pk])).status_code == 404
-    assert client.get(reverse("cscp:board-pack-download", args=[meeting.pk])).status_code == 404
-    assert client.get(reverse("cscp:board-pack", args=[999999])).status_code == 404
+    assert client.post(reverse("boardpack:generate", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("boardpack:download", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("boardpack:detail", args=[999999])).status_code == 404
     assert not BoardPack.objects.exists()
 
 
@@ -169,14 +170,14 @@ def test_a_meeting_that_is_not_the_boards_has_no_pack_page(partnership, client_f
 
 def test_the_download_is_not_found_until_the_pack_is_generated(partnership, client_for):
     meeting = h.board_meeting(partnership)
-    assert client_for("board").get(reverse("cscp:board-pack-download", args=[meeting.pk])).status_code == 404
+    assert client_for("board").get(reverse("boardpack:download", args=[meeting.pk])).status_code == 404
 
 
 def test_the_board_downloads_the_stored_pdf(partnership, client_for, quick_pdf):
     meeting = h.board_meeting(partnership, h.days(6))
     pack = board_pack_generate(meeting=meeting)
 
-    response = client_for("board").get(reverse("cscp:board-pack-download", args=[meeting.pk]))
+    response = client_for("board").get(reverse("boardpack:download", args=[meeting.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -188,7 +189,7 @@ def test_the_board_downloads_the_stored_pdf(partnership, client_for, quick_pdf):
 def test_people_outside_the_boards_oversight_cannot_download_it(partnership, client_for, quick_pdf):
     meeting = h.board_meeting(partnership)
     board_pack_generate(meeting=meeting)
-    url = reverse("cscp:board-pack-download", args=[meeting.pk])
+    url = reverse("boardpack:download", args=[meeting.pk])
 
     assert client_for("chair").get(url).status_code == 403
     assert client_for("outsider").get(url).status_code == 403
@@ -200,4 +201,4 @@ def test_a_pack_whose_file_has_gone_is_not_found_rather_than_an_error(partnershi
     pack = board_pack_generate(meeting=meeting)
     pack.file.storage.delete(pack.file.name)
 
-    assert client_for("board").get(reverse("cscp:board-pack-download", args=[meeting.pk])).status_code == 404
+    assert client_for("board").get(reverse("boardpack:download", args=[meeting.pk])).status_code == 404

@@ -7,15 +7,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from cscp.models import (
-    Escalation,
-    Group,
-    ImpactTemplateSection,
-    ImpactUpdate,
-    ImpactUpdateAnswer,
-    Meeting,
-    ReportingCycle,
-)
+from cscp.impact.models import Escalation, ImpactTemplateSection, ImpactUpdate, ImpactUpdateAnswer, ReportingCycle
+from cscp.models import Group, Meeting
 from tests.factories import GroupFactory, MeetingFactory, PersonFactory
 
 # The agreed template the partnership's chairs answer (the framework's own headings).

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cscp.impact import services
-from cscp.models import Group, ImpactUpdate, ReportingCycle
+from cscp.impact.models import ImpactUpdate, ReportingCycle
+from cscp.models import Group
 from tests.cscp.impact.factories import (
     CycleFactory,
     UpdateFactory,
@@ -45,7 +46,7 @@ def _post(client, url, *, title="Spring cycle", board=None, business=None, due=N
 def test_every_active_reporting_group_is_ticked_for_a_new_cycle(client_for, partnership):
     asg = GroupFactory(name="North ASG", kind=Group.Kind.ASG)
     GroupFactory(name="Old subgroup", kind=Group.Kind.SUBGROUP, is_active=False)
-    form = client_for("admin").get(reverse("cscp:cycle-create")).context["form"]
+    form = client_for("admin").get(reverse("impact:cycle-create")).context["form"]
     ticked = set(form.initial["groups"])
     assert ticked == {partnership.subgroup.pk, partnership.other_subgroup.pk, asg.pk}
     offered = {g.name for g in form.fields["groups"].queryset}
@@ -56,24 +57,24 @@ def test_an_admin_adds_a_cycle_tied_to_the_board_and_business_group_meetings(cli
     board, business = board_meeting(30), business_meeting(20)
     response = _post(
         client_for("admin"),
-        reverse("cscp:cycle-create"),
+        reverse("impact:cycle-create"),
         board=board,
         business=business,
         due=_today_plus(14),
         groups=[partnership.subgroup],
     )
     cycle = ReportingCycle.objects.get()
-    assert response["Location"] == reverse("cscp:cycle-detail", args=[cycle.pk])
+    assert response["Location"] == reverse("impact:cycle-detail", args=[cycle.pk])
     assert (cycle.board_meeting, cycle.business_meeting, cycle.due_date) == (board, business, _today_plus(14))
     assert list(cycle.groups.all()) == [partnership.subgroup]
-    assert last_event("cscp.reporting_cycle.created").actor == partnership["admin"]
+    assert last_event("impact.reporting_cycle.created").actor == partnership["admin"]
 
 
 def test_a_due_date_after_the_business_group_meeting_is_refused(client_for, partnership):
     business = business_meeting(20)
     response = _post(
         client_for("admin"),
-        reverse("cscp:cycle-create"),
+        reverse("impact:cycle-create"),
         board=board_meeting(30),
         business=business,
         due=_today_plus(21),
@@ -89,7 +90,7 @@ def test_a_due_date_after_the_board_meeting_is_refused_when_there_is_no_business
     board = board_meeting(30)
     response = _post(
         client_for("admin"),
-        reverse("cscp:cycle-create"),
+        reverse("impact:cycle-create"),
         board=board,
         due=_today_plus(31),
         groups=[partnership.subgroup],
@@ -103,7 +104,7 @@ def test_a_due_date_after_the_board_meeting_is_refused_when_there_is_no_business
 def test_a_business_group_meeting_after_the_board_meeting_is_refused(client_for, partnership):
     response = _post(
         client_for("admin"),
-        reverse("cscp:cycle-create"),
+        reverse("impact:cycle-create"),
         board=board_meeting(30),
         business=business_meeting(40),
         due=_today_plus(14),
@@ -116,7 +117,7 @@ def test_only_a_board_meeting_can_be_chosen_as_the_board_meeting(client_for, par
     not_the_board = MeetingFactory(group=partnership.subgroup, date=_today_plus(30))
     response = _post(
         client_for("admin"),
-        reverse("cscp:cycle-create"),
+        reverse("impact:cycle-create"),
         board=not_the_board,
         due=_today_plus(14),
         groups=[partnership.subgroup],
@@ -126,12 +127,12 @@ def test_only_a_board_meeting_can_be_chosen_as_the_board_meeting(client_for, par
 
 def test_a_board_meeting_with_a_cycle_is_not_offered_again(client_for, partnership):
     cycle = CycleFactory()
-    form = client_for("admin").get(reverse("cscp:cycle-create")).context["form"]
+    form = client_for("admin").get(reverse("impact:cycle-create")).context["form"]
     assert cycle.board_meeting not in form.fields["board_meeting"].queryset
 
 
 def test_a_cycle_needs_a_title_a_meeting_a_date_and_groups(client_for, partnership):
-    response = _post(client_for("admin"), reverse("cscp:cycle-create"), title="")
+    response = _post(client_for("admin"), reverse("impact:cycle-create"), title="")
     assert error_beside(response, "title") == ["Enter a title for the reporting cycle"]
     assert error_beside(response, "board_meeting") == ["Choose the Board meeting that will read these updates"]
     assert "Enter the date updates are due" in response.content.decode()
@@ -140,7 +141,7 @@ def test_a_cycle_needs_a_title_a_meeting_a_date_and_groups(client_for, partnersh
 
 def test_an_impossible_date_is_refused_not_a_crash(client_for, partnership):
     response = client_for("admin").post(
-        reverse("cscp:cycle-create"),
+        reverse("impact:cycle-create"),
         {
             "title": "Spring",
             "board_meeting": board_meeting(30).pk,
@@ -157,7 +158,7 @@ def test_a_group_that_started_its_update_stays_in_the_cycle(client_for, partners
     UpdateFactory(group=partnership.other_subgroup, cycle=cycle)
     response = _post(
         client_for("admin"),
-        reverse("cscp:cycle-edit", args=[cycle.pk]),
+        reverse("impact:cycle-edit", args=[cycle.pk]),
         title=cycle.title,
         board=cycle.board_meeting,
         due=cycle.due_date,
@@ -171,7 +172,7 @@ def test_an_admin_changes_a_cycles_due_date(client_for, partnership):
     cycle = CycleFactory()
     response = _post(
         client_for("admin"),
-        reverse("cscp:cycle-edit", args=[cycle.pk]),
+        reverse("impact:cycle-edit", args=[cycle.pk]),
         title="Renamed",
         board=cycle.board_meeting,
         due=cycle.due_date - datetime.timedelta(days=2),
@@ -192,7 +193,7 @@ def test_the_cycle_page_shows_each_groups_status_and_counts(client_for, partners
     submitted_update(groups[2], cycle)
     submitted_update(groups[3], cycle, status=ImpactUpdate.Status.CHANGES_REQUESTED)
     submitted_update(groups[4], cycle, status=ImpactUpdate.Status.ACKNOWLEDGED)
-    response = client_for("business").get(reverse("cscp:cycle-detail", args=[cycle.pk]))
+    response = client_for("business").get(reverse("impact:cycle-detail", args=[cycle.pk]))
     labels = [due.status_label for due in response.context["dues"]]
     assert labels == ["Not started", "Draft", "Submitted", "Changes requested", "Acknowledged"]
     counts = {item["label"]: item["count"] for item in response.context["counts"]}
@@ -211,7 +212,7 @@ def test_after_the_due_date_unsubmitted_updates_show_as_late(client_for, partner
     cycle.due_date = _today_plus(-1)
     cycle.save()
     UpdateFactory(group=partnership.subgroup, cycle=cycle)
-    response = client_for("admin").get(reverse("cscp:cycle-detail", args=[cycle.pk]))
+    response = client_for("admin").get(reverse("impact:cycle-detail", args=[cycle.pk]))
     assert [due.status_label for due in response.context["dues"]] == ["Late", "Late"]
     assert "govuk-tag--red" in response.content.decode()
 
@@ -260,7 +261,7 @@ def test_the_cycle_page_reads_a_fixed_number_of_queries(
     client_for, partnership, sections, size, django_assert_num_queries
 ):
     cycle = _cycle_with_groups(size)
-    url = reverse("cscp:cycle-detail", args=[cycle.pk])
+    url = reverse("impact:cycle-detail", args=[cycle.pk])
     _assert_queries(client_for("admin"), url, django_assert_num_queries, CYCLE_DETAIL_QUERIES)
 
 
@@ -269,23 +270,23 @@ def test_the_update_list_reads_a_fixed_number_of_queries(
     client_for, partnership, sections, size, django_assert_num_queries
 ):
     _cycle_with_groups(size)
-    url = reverse("cscp:update-list")
+    url = reverse("impact:update-list")
     _assert_queries(client_for("business"), url, django_assert_num_queries, UPDATE_LIST_QUERIES)
 
 
 def test_the_update_list_shows_a_chair_their_own_groups_update_with_a_button(client_for, partnership, cycle, sections):
-    response = client_for("chair").get(reverse("cscp:update-list"))
+    response = client_for("chair").get(reverse("impact:update-list"))
     page = response.content.decode()
     assert "Start your update" in page
-    assert reverse("cscp:update-edit", args=[cycle.pk, partnership.subgroup.pk]) in page
+    assert reverse("impact:update-edit", args=[cycle.pk, partnership.subgroup.pk]) in page
     assert "Case Review Group" not in page
     services.impact_update_start(actor=partnership["chair"], cycle=cycle, group=partnership.subgroup)
-    assert "Continue your update" in client_for("chair").get(reverse("cscp:update-list")).content.decode()
+    assert "Continue your update" in client_for("chair").get(reverse("impact:update-list")).content.decode()
 
 
 def test_the_update_list_shows_the_business_group_every_groups_status(client_for, partnership, cycle, sections):
     submitted_update(partnership.other_subgroup, cycle)
-    response = client_for("business").get(reverse("cscp:update-list"))
+    response = client_for("business").get(reverse("impact:update-list"))
     page = response.content.decode()
     assert "Every group&#x27;s update" in page or "Every group's update" in page
     assert "Case Review Group" in page and "Learning and Improvement Subgroup" in page

@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from cscp.actions.models import Action
 from cscp.impact import services
-from cscp.models import Action, AuditEvent, EvidenceLink, ImpactUpdate, ImpactUpdateAnswer, Notification
+from cscp.impact.models import EvidenceLink, ImpactUpdate, ImpactUpdateAnswer
+from cscp.models import AuditEvent, Notification
 from tests.cscp.impact.factories import CycleFactory
 from tests.cscp.structure_helpers import error_beside, has_error_summary
 from tests.factories import GroupFactory, GroupMembershipFactory, PersonFactory
@@ -22,11 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _edit_url(update: ImpactUpdate) -> str:
-    return reverse("cscp:update-edit", args=[update.cycle_id, update.group_id])
+    return reverse("impact:update-edit", args=[update.cycle_id, update.group_id])
 
 
 def _section_url(update: ImpactUpdate, section) -> str:
-    return reverse("cscp:update-section", args=[update.pk, section.pk])
+    return reverse("impact:update-section", args=[update.pk, section.pk])
 
 
 def _save(client, update, section, text, *, later=False, version=None, **extra):
@@ -64,7 +66,7 @@ def _fill_required(update, sections, actor):
 
 
 def test_the_first_visit_starts_the_groups_update_with_a_task_per_section(client_for, partnership, sections, cycle):
-    response = client_for("chair").get(reverse("cscp:update-edit", args=[cycle.pk, partnership.subgroup.pk]))
+    response = client_for("chair").get(reverse("impact:update-edit", args=[cycle.pk, partnership.subgroup.pk]))
     assert response.status_code == 200
     update = ImpactUpdate.objects.get(cycle=cycle, group=partnership.subgroup)
     assert update.status == ImpactUpdate.Status.DRAFT
@@ -73,7 +75,7 @@ def test_the_first_visit_starts_the_groups_update_with_a_task_per_section(client
     for section in sections:
         assert _section_url(update, section) in page
     assert page.count("Not started") >= len(sections)
-    assert AuditEvent.objects.filter(action="cscp.impact_update.started", object_id=str(update.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="impact.update.started", object_id=str(update.pk)).count() == 1
 
 
 def test_a_second_visit_opens_the_same_update(client_for, partnership, update):
@@ -83,7 +85,7 @@ def test_a_second_visit_opens_the_same_update(client_for, partnership, update):
 
 def test_a_group_not_due_to_report_in_the_cycle_has_no_update_to_start(client_for, partnership, sections):
     cycle = CycleFactory(groups=[partnership.other_subgroup])
-    response = client_for("chair").get(reverse("cscp:update-edit", args=[cycle.pk, partnership.subgroup.pk]))
+    response = client_for("chair").get(reverse("impact:update-edit", args=[cycle.pk, partnership.subgroup.pk]))
     assert response.status_code == 404
     assert not ImpactUpdate.objects.exists()
 
@@ -94,7 +96,7 @@ def test_a_chair_cannot_edit_another_groups_update(client_for, partnership, sect
     assert client.get(_edit_url(other)).status_code == 403
     response = _save(client, other, sections[0], "Written by the wrong chair")
     assert response.status_code == 403
-    assert client.post(reverse("cscp:update-submit", args=[other.pk]), {"version": other.version}).status_code == 403
+    assert client.post(reverse("impact:update-submit", args=[other.pk]), {"version": other.version}).status_code == 403
     assert _answer(other, sections[0]) == ""
     other.refresh_from_db()
     assert other.version == 1 and other.status == ImpactUpdate.Status.DRAFT
@@ -102,7 +104,7 @@ def test_a_chair_cannot_edit_another_groups_update(client_for, partnership, sect
 
 def test_the_groups_officer_reads_but_cannot_write_its_update(client_for, update, sections):
     client = client_for("officer")
-    assert client.get(reverse("cscp:update-detail", args=[update.pk])).status_code == 200
+    assert client.get(reverse("impact:update-detail", args=[update.pk])).status_code == 200
     assert client.get(_edit_url(update)).status_code == 403
     assert _save(client, update, sections[0], "Not mine to write").status_code == 403
 
@@ -156,7 +158,7 @@ def test_a_section_saved_for_later_then_completed_shows_completed(client_for, up
 
 def test_the_last_section_continues_to_the_evidence(client_for, update, sections):
     response = _save(client_for("chair"), update, sections[-1], "Carry on.")
-    assert response["Location"] == reverse("cscp:update-evidence", args=[update.pk])
+    assert response["Location"] == reverse("impact:update-evidence", args=[update.pk])
 
 
 def test_a_retired_section_has_no_question_page(client_for, update, sections):
@@ -260,10 +262,10 @@ def test_the_chair_links_the_groups_actions_and_a_link_to_other_evidence(client_
     ours = _action(partnership.subgroup, "A-1")
     _action(partnership.other_subgroup, "B-1")
     client = client_for("chair")
-    page = client.get(reverse("cscp:update-evidence", args=[update.pk])).content.decode()
+    page = client.get(reverse("impact:update-evidence", args=[update.pk])).content.decode()
     assert "A-1: Action A-1" in page and "B-1" not in page
     response = client.post(
-        reverse("cscp:update-evidence", args=[update.pk]),
+        reverse("impact:update-evidence", args=[update.pk]),
         {
             "actions": [ours.pk],
             "link_title": "Neglect audit, January 2027",
@@ -281,7 +283,7 @@ def test_another_groups_action_cannot_be_linked(client_for, partnership, update)
     _action(partnership.subgroup, "A-1")
     theirs = _action(partnership.other_subgroup, "B-1")
     response = client_for("chair").post(
-        reverse("cscp:update-evidence", args=[update.pk]), {"actions": [theirs.pk], "version": update.version}
+        reverse("impact:update-evidence", args=[update.pk]), {"actions": [theirs.pk], "version": update.version}
     )
     assert response.status_code == 200
     assert "Choose actions from the list" in response.content.decode()
@@ -291,7 +293,7 @@ def test_another_groups_action_cannot_be_linked(client_for, partnership, update)
 def test_with_no_actions_of_its_own_a_posted_action_is_ignored(client_for, partnership, update):
     theirs = _action(partnership.other_subgroup, "B-1")
     response = client_for("chair").post(
-        reverse("cscp:update-evidence", args=[update.pk]), {"actions": [theirs.pk], "version": update.version}
+        reverse("impact:update-evidence", args=[update.pk]), {"actions": [theirs.pk], "version": update.version}
     )
     assert response.status_code == 302
     assert not update.actions.exists()
@@ -300,7 +302,7 @@ def test_with_no_actions_of_its_own_a_posted_action_is_ignored(client_for, partn
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/x", "ftp://example.org/file"])
 def test_a_link_that_is_not_a_web_address_or_a_page_of_the_service_is_refused(client_for, update, url):
     response = client_for("chair").post(
-        reverse("cscp:update-evidence", args=[update.pk]),
+        reverse("impact:update-evidence", args=[update.pk]),
         {"link_title": "Evidence", "link_url": url, "version": update.version},
     )
     assert response.status_code == 200
@@ -312,7 +314,7 @@ def test_a_link_that_is_not_a_web_address_or_a_page_of_the_service_is_refused(cl
 
 def test_a_link_needs_a_title(client_for, update):
     response = client_for("chair").post(
-        reverse("cscp:update-evidence", args=[update.pk]),
+        reverse("impact:update-evidence", args=[update.pk]),
         {"link_url": "/scorecards/", "version": update.version},
     )
     assert error_beside(response, "link_title") == ["Enter a title for the link"]
@@ -321,7 +323,7 @@ def test_a_link_needs_a_title(client_for, update):
 def test_a_link_can_be_removed(client_for, update):
     link = services.evidence_link_add(update=update, kind="indicator", title="Re-referrals", url="/scorecards/1/")
     response = client_for("chair").post(
-        reverse("cscp:update-evidence", args=[update.pk]), {"remove_links": [link.pk], "version": update.version}
+        reverse("impact:update-evidence", args=[update.pk]), {"remove_links": [link.pk], "version": update.version}
     )
     assert response.status_code == 302
     assert not EvidenceLink.objects.exists()
@@ -341,7 +343,7 @@ def test_other_apps_add_evidence_without_disturbing_someone_drafting(partnership
 
 def test_check_answers_lists_every_section_with_a_change_link(client_for, update, sections):
     _fill_required(update, sections, update.updated_by)
-    page = client_for("chair").get(reverse("cscp:update-check", args=[update.pk])).content.decode()
+    page = client_for("chair").get(reverse("impact:update-check", args=[update.pk])).content.decode()
     assert "Check your answers before submitting your update" in page
     for section in sections:
         assert _section_url(update, section) in page
@@ -357,7 +359,7 @@ def test_submitting_with_an_empty_required_section_is_refused_beside_that_sectio
                 actor=update.updated_by, update=update, section=section, text="Done", version=update.version
             )
     update.refresh_from_db()
-    response = client_for("chair").post(reverse("cscp:update-submit", args=[update.pk]), {"version": update.version})
+    response = client_for("chair").post(reverse("impact:update-submit", args=[update.pk]), {"version": update.version})
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
@@ -373,17 +375,17 @@ def test_submitting_tells_the_business_group_and_records_who_and_when(client_for
     second_member = PersonFactory(username="business2")
     GroupMembershipFactory(person=second_member, group=partnership.business)
     _fill_required(update, sections, partnership["chair"])
-    response = client_for("chair").post(reverse("cscp:update-submit", args=[update.pk]), {"version": update.version})
+    response = client_for("chair").post(reverse("impact:update-submit", args=[update.pk]), {"version": update.version})
     assert response.status_code == 302
-    assert response["Location"] == reverse("cscp:update-detail", args=[update.pk])
+    assert response["Location"] == reverse("impact:update-detail", args=[update.pk])
     update.refresh_from_db()
     assert update.status == ImpactUpdate.Status.SUBMITTED
     assert update.submitted_by == partnership["chair"]
     assert update.submitted_at is not None
-    notified = Notification.objects.filter(url=reverse("cscp:update-detail", args=[update.pk]))
+    notified = Notification.objects.filter(url=reverse("impact:update-detail", args=[update.pk]))
     assert sorted(n.recipient.username for n in notified) == ["business", "business2"]
     assert "Learning and Improvement Subgroup has submitted its impact update" in notified[0].subject
-    assert AuditEvent.objects.filter(action="cscp.impact_update.submitted", object_id=str(update.pk)).exists()
+    assert AuditEvent.objects.filter(action="impact.update.submitted", object_id=str(update.pk)).exists()
     # Every section of the template is kept with the submitted update, answered or not.
     assert update.answers.count() == len(sections)
 
@@ -391,7 +393,7 @@ def test_submitting_tells_the_business_group_and_records_who_and_when(client_for
 def test_a_stale_submit_is_refused_with_a_clear_message(client_for, update, sections):
     _fill_required(update, sections, update.updated_by)
     response = client_for("chair").post(
-        reverse("cscp:update-submit", args=[update.pk]), {"version": update.version - 1}
+        reverse("impact:update-submit", args=[update.pk]), {"version": update.version - 1}
     )
     assert response.status_code == 200
     assert "Someone else changed this update since you checked it" in response.content.decode()
@@ -406,7 +408,7 @@ def test_a_submitted_update_cannot_be_saved_or_submitted_again(client_for, partn
     client = client_for("chair")
     response = _save(client, update, sections[0], "A late change")
     assert response.status_code == 302
-    assert response["Location"] == reverse("cscp:update-detail", args=[update.pk])
+    assert response["Location"] == reverse("impact:update-detail", args=[update.pk])
     assert _answer(update, sections[0]) == "About What we did"
     with pytest.raises(ValidationError):
         services.impact_update_save_section(
@@ -414,17 +416,17 @@ def test_a_submitted_update_cannot_be_saved_or_submitted_again(client_for, partn
         )
     with pytest.raises(ValidationError):
         services.impact_update_submit(actor=partnership["chair"], update=update, version=update.version)
-    assert client.get(_edit_url(update))["Location"] == reverse("cscp:update-detail", args=[update.pk])
+    assert client.get(_edit_url(update))["Location"] == reverse("impact:update-detail", args=[update.pk])
 
 
 def test_the_task_list_warns_when_the_update_is_late(client_for, partnership, sections):
     cycle = CycleFactory(title="Last time")
     cycle.due_date = timezone.localdate() - datetime.timedelta(days=1)
     cycle.save()
-    page = client_for("chair").get(reverse("cscp:update-edit", args=[cycle.pk, partnership.subgroup.pk]))
+    page = client_for("chair").get(reverse("impact:update-edit", args=[cycle.pk, partnership.subgroup.pk]))
     assert "This update is late" in page.content.decode()
 
 
 def test_an_unrelated_group_in_the_url_is_refused(client_for, partnership, cycle, sections):
     elsewhere = GroupFactory(name="A group nobody chairs")
-    assert client_for("chair").get(reverse("cscp:update-edit", args=[cycle.pk, elsewhere.pk])).status_code == 403
+    assert client_for("chair").get(reverse("impact:update-edit", args=[cycle.pk, elsewhere.pk])).status_code == 403

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from cscp.actions.models import Action
 from cscp.impact import services
-from cscp.models import Action, AuditEvent, Escalation, Notification
+from cscp.impact.models import Escalation
+from cscp.models import AuditEvent, Notification
 from tests.cscp.impact.factories import EscalationFactory, board_meeting, submitted_update
-from tests.cscp.structure_helpers import error_beside, url_if_defined
+from tests.cscp.structure_helpers import date_fields, error_beside
 from tests.factories import GroupMembershipFactory, PersonFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ FIELDS = {
 
 
 def _detail(escalation) -> str:
-    return reverse("cscp:escalation-detail", args=[escalation.pk])
+    return reverse("impact:escalation-detail", args=[escalation.pk])
 
 
 def _decided(partnership, **kwargs) -> Escalation:
@@ -47,7 +49,7 @@ def test_a_chair_escalates_a_concern_for_their_group_and_the_board_is_told(clien
     meeting = board_meeting(30)
     theme = ThemeFactory(name="Children in care")
     response = client_for("chair").post(
-        reverse("cscp:escalation-create"),
+        reverse("impact:escalation-create"),
         {**FIELDS, "group": partnership.subgroup.pk, "board_meeting": meeting.pk, "themes": [theme.pk]},
     )
     escalation = Escalation.objects.get()
@@ -60,14 +62,14 @@ def test_a_chair_escalates_a_concern_for_their_group_and_the_board_is_told(clien
     assert list(escalation.themes.all()) == [theme]
     told = Notification.objects.filter(url=_detail(escalation))
     assert sorted(n.recipient.username for n in told) == ["board", "board2"]
-    assert AuditEvent.objects.filter(action="cscp.escalation.raised", object_id=str(escalation.pk)).exists()
+    assert AuditEvent.objects.filter(action="impact.escalation.raised", object_id=str(escalation.pk)).exists()
 
 
 def test_a_chair_can_only_escalate_for_their_own_groups(client_for, partnership):
-    form = client_for("chair").get(reverse("cscp:escalation-create")).context["form"]
+    form = client_for("chair").get(reverse("impact:escalation-create")).context["form"]
     assert list(form.fields["group"].queryset) == [partnership.subgroup]
     response = client_for("chair").post(
-        reverse("cscp:escalation-create"), {**FIELDS, "group": partnership.other_subgroup.pk}
+        reverse("impact:escalation-create"), {**FIELDS, "group": partnership.other_subgroup.pk}
     )
     assert response.status_code == 200
     assert error_beside(response, "group") == ["Choose one of your groups from the list"]
@@ -75,7 +77,7 @@ def test_a_chair_can_only_escalate_for_their_own_groups(client_for, partnership)
 
 
 def test_an_escalation_needs_its_concern_evidence_and_ask(client_for, partnership):
-    response = client_for("chair").post(reverse("cscp:escalation-create"), {"group": partnership.subgroup.pk})
+    response = client_for("chair").post(reverse("impact:escalation-create"), {"group": partnership.subgroup.pk})
     assert error_beside(response, "title") == ["Enter a title for the escalation"]
     assert error_beside(response, "concern") == ["Enter the concern"]
     assert error_beside(response, "evidence") == ["Enter the evidence for the concern"]
@@ -85,7 +87,7 @@ def test_an_escalation_needs_its_concern_evidence_and_ask(client_for, partnershi
 
 def test_an_officer_cannot_escalate(client_for, partnership):
     response = client_for("officer").post(
-        reverse("cscp:escalation-create"), {**FIELDS, "group": partnership.subgroup.pk}
+        reverse("impact:escalation-create"), {**FIELDS, "group": partnership.subgroup.pk}
     )
     assert response.status_code == 403
     assert not Escalation.objects.exists()
@@ -96,11 +98,11 @@ def test_raising_from_an_update_starts_from_its_matters_to_escalate(client_for, 
     escalate = next(s for s in sections if s.title == "Matters to escalate")
     update.answers.filter(section=escalate).update(text="Health assessments are too slow.")
     client = client_for("chair")
-    form = client.get(reverse("cscp:escalation-raise-from-update", args=[update.pk])).context["form"]
+    form = client.get(reverse("impact:escalation-raise-from-update", args=[update.pk])).context["form"]
     assert form.initial["concern"] == "Health assessments are too slow."
     assert "group" not in form.fields
     response = client.post(
-        reverse("cscp:escalation-raise-from-update", args=[update.pk]),
+        reverse("impact:escalation-raise-from-update", args=[update.pk]),
         {**FIELDS, "group": partnership.other_subgroup.pk},
     )
     escalation = Escalation.objects.get()
@@ -109,8 +111,8 @@ def test_raising_from_an_update_starts_from_its_matters_to_escalate(client_for, 
     assert escalation.raised_by_group == partnership.subgroup
     assert escalation.source == Escalation.Source.IMPACT_UPDATE
     assert escalation.impact_update == update
-    assert escalation.source_url == reverse("cscp:update-detail", args=[update.pk])
-    assert "Escalated to the Board" in client.get(reverse("cscp:update-detail", args=[update.pk])).content.decode()
+    assert escalation.source_url == reverse("impact:update-detail", args=[update.pk])
+    assert "Escalated to the Board" in client.get(reverse("impact:update-detail", args=[update.pk])).content.decode()
 
 
 def test_other_apps_raise_escalations_through_the_service(partnership):
@@ -158,20 +160,20 @@ def test_the_list_shows_open_escalations_first_and_filters(client_for, partnersh
     older_open.save()
     theirs = EscalationFactory(raised_by_group=partnership.other_subgroup, title="Theirs")
     client = client_for("board")
-    titles = [e.title for e in client.get(reverse("cscp:escalation-list")).context["page"]]
+    titles = [e.title for e in client.get(reverse("impact:escalation-list")).context["page"]]
     assert titles == ["Theirs", "Older open", "Closed one"]
-    filtered = client.get(reverse("cscp:escalation-list"), {"status": "open", "group": partnership.subgroup.pk})
+    filtered = client.get(reverse("impact:escalation-list"), {"status": "open", "group": partnership.subgroup.pk})
     assert [e.title for e in filtered.context["page"]] == ["Older open"]
-    decided = client.get(reverse("cscp:escalation-list"), {"status": "closed"})
+    decided = client.get(reverse("impact:escalation-list"), {"status": "closed"})
     assert [e.title for e in decided.context["page"]] == [closed.title]
     # The chair sees their own group's only.
-    mine = client_for("chair").get(reverse("cscp:escalation-list"))
+    mine = client_for("chair").get(reverse("impact:escalation-list"))
     assert theirs.title not in [e.title for e in mine.context["page"]]
 
 
 def test_a_made_up_filter_is_ignored_not_a_crash(client_for, partnership):
     EscalationFactory(raised_by_group=partnership.subgroup)
-    response = client_for("board").get(reverse("cscp:escalation-list"), {"status": "nonsense", "group": "x"})
+    response = client_for("board").get(reverse("impact:escalation-list"), {"status": "nonsense", "group": "x"})
     assert response.status_code == 200
 
 
@@ -181,7 +183,7 @@ def test_a_made_up_filter_is_ignored_not_a_crash(client_for, partnership):
 def test_a_board_member_records_the_decision_and_the_chair_is_told(client_for, partnership):
     escalation = EscalationFactory(raised_by_group=partnership.subgroup)
     response = client_for("board").post(
-        reverse("cscp:escalation-decide", args=[escalation.pk]), {"decision": "Ask the ICB for a plan by March."}
+        reverse("impact:escalation-decide", args=[escalation.pk]), {"decision": "Ask the ICB for a plan by March."}
     )
     assert response["Location"] == _detail(escalation)
     escalation.refresh_from_db()
@@ -195,7 +197,7 @@ def test_a_board_member_records_the_decision_and_the_chair_is_told(client_for, p
 
 def test_a_decision_needs_words(client_for, partnership):
     escalation = EscalationFactory(raised_by_group=partnership.subgroup)
-    response = client_for("board").post(reverse("cscp:escalation-decide", args=[escalation.pk]), {"decision": ""})
+    response = client_for("board").post(reverse("impact:escalation-decide", args=[escalation.pk]), {"decision": ""})
     assert error_beside(response, "decision") == ["Enter the Board's decision"]
     escalation.refresh_from_db()
     assert escalation.status == Escalation.Status.AWAITING_DECISION
@@ -203,20 +205,22 @@ def test_a_decision_needs_words(client_for, partnership):
 
 def test_someone_not_on_the_board_cannot_decide(client_for, partnership):
     escalation = EscalationFactory(raised_by_group=partnership.subgroup)
-    response = client_for("chair").post(reverse("cscp:escalation-decide", args=[escalation.pk]), {"decision": "Yes"})
+    response = client_for("chair").post(reverse("impact:escalation-decide", args=[escalation.pk]), {"decision": "Yes"})
     assert response.status_code == 403
     escalation.refresh_from_db()
     assert escalation.status == Escalation.Status.AWAITING_DECISION
 
 
 def test_an_escalation_that_was_never_raised_cannot_be_decided(client_for, partnership):
-    response = client_for("board").post(reverse("cscp:escalation-decide", args=[9999]), {"decision": "Yes"})
+    response = client_for("board").post(reverse("impact:escalation-decide", args=[9999]), {"decision": "Yes"})
     assert response.status_code == 404
 
 
 def test_a_decision_cannot_be_recorded_twice(client_for, partnership):
     escalation = _decided(partnership)
-    response = client_for("board").post(reverse("cscp:escalation-decide", args=[escalation.pk]), {"decision": "Again"})
+    response = client_for("board").post(
+        reverse("impact:escalation-decide", args=[escalation.pk]), {"decision": "Again"}
+    )
     assert response.status_code == 302
     escalation.refresh_from_db()
     assert escalation.decision == "The ICB reports in March."
@@ -227,7 +231,7 @@ def test_a_decision_cannot_be_recorded_twice(client_for, partnership):
 def test_the_outcome_cannot_come_before_the_decision(client_for, partnership):
     escalation = EscalationFactory(raised_by_group=partnership.subgroup)
     response = client_for("board").post(
-        reverse("cscp:escalation-outcome", args=[escalation.pk]), {"outcome": "Done"}, follow=True
+        reverse("impact:escalation-outcome", args=[escalation.pk]), {"outcome": "Done"}, follow=True
     )
     assert "Record the Board's decision before the outcome" in html.unescape(response.content.decode())
     escalation.refresh_from_db()
@@ -240,30 +244,94 @@ def test_the_outcome_cannot_come_before_the_decision(client_for, partnership):
 def test_recording_the_outcome_closes_the_escalation(client_for, partnership):
     escalation = _decided(partnership)
     response = client_for("admin").post(
-        reverse("cscp:escalation-outcome", args=[escalation.pk]), {"outcome": "The plan was delivered."}
+        reverse("impact:escalation-outcome", args=[escalation.pk]), {"outcome": "The plan was delivered."}
     )
     assert response["Location"] == _detail(escalation)
     escalation.refresh_from_db()
     assert escalation.status == Escalation.Status.CLOSED
     assert escalation.outcome_recorded_by == partnership["admin"]
-    assert AuditEvent.objects.filter(action="cscp.escalation.closed").exists()
-    assert client_for("board").get(reverse("cscp:escalation-outcome", args=[escalation.pk])).status_code == 302
+    assert AuditEvent.objects.filter(action="impact.escalation.closed").exists()
+    assert client_for("board").get(reverse("impact:escalation-outcome", args=[escalation.pk])).status_code == 302
 
 
 def test_the_detail_lists_actions_raised_from_the_escalation(client_for, partnership):
     escalation = _decided(partnership)
-    Action.objects.create(
+    action = Action.objects.create(
         reference="ESC-1",
         title="Recovery plan for health assessments",
         owner_group=partnership.subgroup,
-        escalation=escalation,
         due_date=timezone.localdate() + datetime.timedelta(days=60),
     )
+    escalation.actions.add(action)
     page = client_for("board").get(_detail(escalation)).content.decode()
     assert "ESC-1: Recovery plan for health assessments" in page
-    create = url_if_defined("cscp:action-create")
-    if create:
-        assert f"{create}?escalation={escalation.pk}" in page
+    # The Board decides; raising the action is for the group that escalated (a link only for those who may follow it).
+    assert _raise_url(escalation) not in page
+    assert _raise_url(escalation) in client_for("chair").get(_detail(escalation)).content.decode()
+
+
+def _raise_url(escalation) -> str:
+    return reverse("impact:escalation-action-create", args=[escalation.pk])
+
+
+def _action_form(partnership, **changes) -> dict:
+    data = {
+        "title": "Recovery plan for health assessments",
+        "description": "",
+        "source": "escalation",
+        "source_reference": "Delays in initial health assessments",
+        "source_url": "",
+        "owner_group": partnership.subgroup.pk,
+        "owner_agency": "",
+        "owner_person": "",
+        "priority": "",
+        **date_fields("raised_on", timezone.localdate()),
+        **date_fields("due_date", timezone.localdate() + datetime.timedelta(days=90)),
+    }
+    return {**data, **changes}
+
+
+def test_raising_an_action_from_an_escalation_fills_in_its_source_and_group_and_keeps_it_with_the_escalation(
+    client_for, partnership
+):
+    escalation = _decided(partnership)
+    response = client_for("chair").get(_raise_url(escalation))
+    form = response.context["form"]
+    assert form["source"].value() == "escalation"
+    assert form["owner_group"].value() == partnership.subgroup.pk
+    assert form["source_reference"].value() == escalation.title
+    assert f"raised from the escalation “{escalation.title}”" in html.unescape(response.content.decode())
+    response = client_for("chair").post(_raise_url(escalation), _action_form(partnership))
+    action = Action.objects.get()
+    assert response["Location"] == reverse("actions:detail", args=[action.pk])
+    assert list(escalation.actions.all()) == [action]
+    assert action.source_url == _detail(escalation)
+    assert AuditEvent.objects.filter(action="impact.escalation.action_raised", object_id=str(escalation.pk)).exists()
+
+
+def test_another_groups_chair_cannot_raise_an_action_from_its_escalation(client_for, partnership):
+    escalation = _decided(partnership)
+    escalation.raised_by_group = partnership.other_subgroup
+    escalation.save()
+    assert client_for("chair").get(_raise_url(escalation)).status_code == 404
+    assert client_for("chair").post(_raise_url(escalation), _action_form(partnership)).status_code == 404
+    assert client_for("board").post(_raise_url(escalation), _action_form(partnership)).status_code == 403
+    assert not Action.objects.exists()
+
+
+def test_no_action_is_raised_from_an_escalation_awaiting_the_board(client_for, partnership):
+    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
+    response = client_for("chair").post(_raise_url(escalation), _action_form(partnership))
+    assert response["Location"] == _detail(escalation)
+    assert not Action.objects.exists()
+    with pytest.raises(ValidationError):
+        services.escalation_action_raise(
+            actor=partnership["admin"],
+            escalation=escalation,
+            title="Too early",
+            due_date=timezone.localdate(),
+            owner_group=partnership.subgroup,
+        )
 
 
 def test_no_action_is_offered_before_the_decision(client_for, partnership):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cscp.impact import selectors
-from cscp.models import ImpactUpdate
+from cscp.impact.models import ImpactUpdate
 from tests.cscp.impact.factories import CycleFactory, EscalationFactory, UpdateFactory, submitted_update
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_updates_due_between_two_dates_are_the_unsubmitted_ones(partnership, sec
     _cycle_due(40, [partnership.subgroup])
     found = selectors.updates_due_between(today, today + datetime.timedelta(days=7))
     assert [(due.cycle, due.group) for due in found] == [(soon, partnership.subgroup)]
-    assert found[0].edit_url == reverse("cscp:update-edit", args=[soon.pk, partnership.subgroup.pk])
+    assert found[0].edit_url == reverse("impact:update-edit", args=[soon.pk, partnership.subgroup.pk])
 
 
 def test_updates_for_a_cycle_come_with_their_answers_and_comments(partnership, sections, django_assert_num_queries):

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cscp.impact import services
-from cscp.models import AuditEvent, ImpactUpdate, ImpactUpdateComment, Notification
+from cscp.impact.models import ImpactUpdate, ImpactUpdateComment
+from cscp.models import AuditEvent, Notification
 from tests.cscp.impact.factories import CycleFactory, UpdateFactory, submitted_update
 from tests.cscp.structure_helpers import error_beside
 from tests.factories import GroupMembershipFactory, PersonFactory
@@ -25,7 +26,7 @@ def submitted(partnership, sections, cycle):
 
 
 def _detail(update) -> str:
-    return reverse("cscp:update-detail", args=[update.pk])
+    return reverse("impact:update-detail", args=[update.pk])
 
 
 def test_the_detail_page_shows_the_whole_update_with_who_submitted_it(client_for, partnership, submitted, sections):
@@ -57,7 +58,7 @@ def test_the_chair_does_not_see_the_review_buttons(client_for, submitted):
 
 def test_a_business_group_member_comments_and_the_chair_is_told(client_for, partnership, submitted):
     response = client_for("business").post(
-        reverse("cscp:update-comment", args=[submitted.pk]), {"comment-text": "Which audit showed this?"}
+        reverse("impact:update-comment", args=[submitted.pk]), {"comment-text": "Which audit showed this?"}
     )
     assert response.status_code == 302
     comment = ImpactUpdateComment.objects.get(update=submitted)
@@ -67,7 +68,7 @@ def test_a_business_group_member_comments_and_the_chair_is_told(client_for, part
 
 
 def test_an_empty_comment_is_refused_with_a_message(client_for, submitted):
-    response = client_for("business").post(reverse("cscp:update-comment", args=[submitted.pk]), {"comment-text": " "})
+    response = client_for("business").post(reverse("impact:update-comment", args=[submitted.pk]), {"comment-text": " "})
     assert response.status_code == 200
     assert error_beside(response, "comment-text") == ["Enter your comment"]
     assert not ImpactUpdateComment.objects.exists()
@@ -77,22 +78,24 @@ def test_the_chair_may_answer_in_the_thread_but_another_groups_chair_may_not(
     client, client_for, partnership, submitted
 ):
     assert (
-        client_for("chair").post(reverse("cscp:update-comment", args=[submitted.pk]), {"comment-text": "The Jan audit"})
+        client_for("chair").post(
+            reverse("impact:update-comment", args=[submitted.pk]), {"comment-text": "The Jan audit"}
+        )
     ).status_code == 302
     client.force_login(partnership.other_chair)
     assert (
-        client.post(reverse("cscp:update-comment", args=[submitted.pk]), {"comment-text": "Intruding"})
+        client.post(reverse("impact:update-comment", args=[submitted.pk]), {"comment-text": "Intruding"})
     ).status_code == 403
     assert ImpactUpdateComment.objects.count() == 1
 
 
 def test_a_business_group_member_acknowledges_the_update(client_for, partnership, submitted):
-    response = client_for("business").post(reverse("cscp:update-acknowledge", args=[submitted.pk]))
+    response = client_for("business").post(reverse("impact:update-acknowledge", args=[submitted.pk]))
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == ImpactUpdate.Status.ACKNOWLEDGED
     assert submitted.acknowledged_by == partnership["business"]
-    assert AuditEvent.objects.filter(action="cscp.impact_update.acknowledged", object_id=str(submitted.pk)).exists()
+    assert AuditEvent.objects.filter(action="impact.update.acknowledged", object_id=str(submitted.pk)).exists()
     assert Notification.objects.filter(recipient=partnership["chair"], subject__contains="acknowledged").exists()
     page = client_for("chair").get(_detail(submitted)).content.decode()
     assert "Acknowledged on behalf of the Business Group." in page
@@ -100,7 +103,7 @@ def test_a_business_group_member_acknowledges_the_update(client_for, partnership
 
 @pytest.mark.parametrize("persona", ["admin", "board", "chair", "scrutineer", "officer"])
 def test_someone_outside_the_business_group_cannot_acknowledge(client_for, submitted, persona):
-    response = client_for(persona).post(reverse("cscp:update-acknowledge", args=[submitted.pk]))
+    response = client_for(persona).post(reverse("impact:update-acknowledge", args=[submitted.pk]))
     assert response.status_code == 403
     submitted.refresh_from_db()
     assert submitted.status == ImpactUpdate.Status.SUBMITTED
@@ -109,7 +112,7 @@ def test_someone_outside_the_business_group_cannot_acknowledge(client_for, submi
 
 
 def test_a_draft_cannot_be_acknowledged(client_for, update):
-    response = client_for("business").post(reverse("cscp:update-acknowledge", args=[update.pk]))
+    response = client_for("business").post(reverse("impact:update-acknowledge", args=[update.pk]))
     assert response.status_code == 200
     assert "once the group has submitted its update" in response.content.decode()
     update.refresh_from_db()
@@ -118,17 +121,17 @@ def test_a_draft_cannot_be_acknowledged(client_for, update):
 
 def test_acknowledging_twice_changes_nothing_the_second_time(client_for, submitted):
     client = client_for("business")
-    client.post(reverse("cscp:update-acknowledge", args=[submitted.pk]))
+    client.post(reverse("impact:update-acknowledge", args=[submitted.pk]))
     submitted.refresh_from_db()
     version = submitted.version
-    response = client.post(reverse("cscp:update-acknowledge", args=[submitted.pk]))
+    response = client.post(reverse("impact:update-acknowledge", args=[submitted.pk]))
     assert "already been acknowledged" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.version == version
 
 
 def test_asking_for_changes_needs_a_comment(client_for, submitted):
-    response = client_for("business").post(reverse("cscp:update-request-changes", args=[submitted.pk]), {"text": ""})
+    response = client_for("business").post(reverse("impact:update-request-changes", args=[submitted.pk]), {"text": ""})
     assert response.status_code == 200
     assert error_beside(response, "text") == ["Enter what the group should change"]
     submitted.refresh_from_db()
@@ -138,44 +141,44 @@ def test_asking_for_changes_needs_a_comment(client_for, submitted):
 def test_the_chair_revises_and_resubmits_after_changes_are_asked_for(client_for, partnership, submitted, sections):
     first_submitted_at = submitted.submitted_at
     response = client_for("business").post(
-        reverse("cscp:update-request-changes", args=[submitted.pk]), {"text": "Say what changed for children."}
+        reverse("impact:update-request-changes", args=[submitted.pk]), {"text": "Say what changed for children."}
     )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == ImpactUpdate.Status.CHANGES_REQUESTED
     told = Notification.objects.get(recipient=partnership["chair"], subject__contains="asked for changes")
     assert told.body == "Say what changed for children."
-    assert told.url == reverse("cscp:update-edit", args=[submitted.cycle_id, submitted.group_id])
+    assert told.url == reverse("impact:update-edit", args=[submitted.cycle_id, submitted.group_id])
 
     chair = client_for("chair")
     task_list = chair.get(told.url).content.decode()
     assert "Say what changed for children." in task_list
     section = sections[1]
     saved = chair.post(
-        reverse("cscp:update-section", args=[submitted.pk, section.pk]),
+        reverse("impact:update-section", args=[submitted.pk, section.pk]),
         {"text": "Fewer children waited.", "version": submitted.version, "continue": "1"},
     )
     assert saved.status_code == 302
     submitted.refresh_from_db()
-    resubmitted = chair.post(reverse("cscp:update-submit", args=[submitted.pk]), {"version": submitted.version})
+    resubmitted = chair.post(reverse("impact:update-submit", args=[submitted.pk]), {"version": submitted.version})
     assert resubmitted.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == ImpactUpdate.Status.SUBMITTED
     # Whether it was on time is decided by the first submission.
     assert submitted.submitted_at == first_submitted_at
-    assert AuditEvent.objects.filter(action="cscp.impact_update.resubmitted").exists()
+    assert AuditEvent.objects.filter(action="impact.update.resubmitted").exists()
     assert Notification.objects.filter(recipient=partnership["business"], subject__contains="resubmitted").exists()
 
 
 def test_only_a_submitted_update_can_be_sent_back(client_for, update):
-    response = client_for("business").get(reverse("cscp:update-request-changes", args=[update.pk]))
+    response = client_for("business").get(reverse("impact:update-request-changes", args=[update.pk]))
     assert response.status_code == 302
 
 
 def test_another_groups_people_cannot_read_an_update(client, partnership, submitted):
     client.force_login(partnership.other_chair)
     assert client.get(_detail(submitted)).status_code == 403
-    assert client.get(reverse("cscp:update-pdf", args=[submitted.pk])).status_code == 403
+    assert client.get(reverse("impact:update-pdf", args=[submitted.pk])).status_code == 403
 
 
 # History.
@@ -190,7 +193,7 @@ def test_a_groups_history_lists_every_cycle_newest_first_with_its_status(client_
     missed.save()
     current = CycleFactory(title="Spring")
     submitted_update(partnership.subgroup, old, status=ImpactUpdate.Status.ACKNOWLEDGED)
-    response = client_for("officer").get(reverse("cscp:group-updates", args=[partnership.subgroup.pk]))
+    response = client_for("officer").get(reverse("impact:group-updates", args=[partnership.subgroup.pk]))
     assert response.status_code == 200
     dues = response.context["dues"]
     assert [due.cycle.title for due in dues] == ["Spring", "Winter", "Autumn"]
@@ -211,7 +214,7 @@ def _pdf_text(content: bytes, tmp_path) -> str:
 
 def test_the_update_prints_as_a_pdf_with_the_same_content(client_for, partnership, submitted, tmp_path):
     services.impact_update_comment(actor=partnership["business"], update=submitted, text="Thank you: clear.")
-    response = client_for("board").get(reverse("cscp:update-pdf", args=[submitted.pk]))
+    response = client_for("board").get(reverse("impact:update-pdf", args=[submitted.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cscp.impact import services
-from cscp.models import ImpactTemplateSection, ImpactUpdate
+from cscp.impact.models import ImpactTemplateSection, ImpactUpdate
 from tests.cscp.impact.factories import STANDARD_SECTIONS, CycleFactory
 from tests.cscp.structure_helpers import error_beside, last_event
 
@@ -18,23 +18,23 @@ def _titles(response, key="sections") -> list[str]:
 
 
 def test_the_template_lists_its_sections_in_order(client_for, sections):
-    response = client_for("admin").get(reverse("cscp:impact-template"))
+    response = client_for("admin").get(reverse("impact:template"))
     assert _titles(response) == [title for title, _, _ in STANDARD_SECTIONS]
 
 
 def test_an_admin_adds_a_section_at_the_end(client_for, partnership, sections):
     response = client_for("admin").post(
-        reverse("cscp:impact-section-create"),
+        reverse("impact:section-create"),
         {"title": "Voice of the child", "hint": "What children told us", "is_required": "on"},
     )
-    assert response["Location"] == reverse("cscp:impact-template")
+    assert response["Location"] == reverse("impact:template")
     section = ImpactTemplateSection.objects.get(title="Voice of the child")
     assert section.order == len(sections) + 1 and section.is_required and section.is_active
-    assert last_event("cscp.impact_section.created").actor == partnership["admin"]
+    assert last_event("impact.section.created").actor == partnership["admin"]
 
 
 def test_a_section_needs_a_title(client_for, partnership):
-    response = client_for("admin").post(reverse("cscp:impact-section-create"), {"title": "  "})
+    response = client_for("admin").post(reverse("impact:section-create"), {"title": "  "})
     assert response.status_code == 200
     assert error_beside(response, "title") == ["Enter the section's title"]
     assert not ImpactTemplateSection.objects.exists()
@@ -43,7 +43,7 @@ def test_a_section_needs_a_title(client_for, partnership):
 def test_an_admin_makes_a_section_optional_and_renames_it(client_for, sections):
     section = sections[0]
     response = client_for("admin").post(
-        reverse("cscp:impact-section-edit", args=[section.pk]), {"title": "What the group did", "is_active": "on"}
+        reverse("impact:section-edit", args=[section.pk]), {"title": "What the group did", "is_active": "on"}
     )
     assert response.status_code == 302
     section.refresh_from_db()
@@ -64,49 +64,47 @@ def test_a_retired_section_leaves_updates_being_written_but_stays_in_submitted_o
     draft = services.impact_update_start(actor=partnership.other_chair, cycle=cycle, group=partnership.other_subgroup)
 
     risks = sections[3]
-    client_for("admin").post(reverse("cscp:impact-section-edit", args=[risks.pk]), {"title": "Risks"})
+    client_for("admin").post(reverse("impact:section-edit", args=[risks.pk]), {"title": "Risks"})
     risks.refresh_from_db()
     assert not risks.is_active
-    assert last_event("cscp.impact_section.retired") is not None
+    assert last_event("impact.section.retired") is not None
 
-    template = client_for("admin").get(reverse("cscp:impact-template"))
+    template = client_for("admin").get(reverse("impact:template"))
     assert "Risks" not in _titles(template) and _titles(template, "retired") == ["Risks"]
-    assert "Risks" in client_for("board").get(reverse("cscp:update-detail", args=[update.pk])).content.decode()
+    assert "Risks" in client_for("board").get(reverse("impact:update-detail", args=[update.pk])).content.decode()
     task_list = client_for(None)
     task_list.force_login(partnership.other_chair)
-    page = task_list.get(reverse("cscp:update-edit", args=[cycle.pk, partnership.other_subgroup.pk])).content.decode()
-    assert reverse("cscp:update-section", args=[draft.pk, risks.pk]) not in page
+    page = task_list.get(reverse("impact:update-edit", args=[cycle.pk, partnership.other_subgroup.pk])).content.decode()
+    assert reverse("impact:update-section", args=[draft.pk, risks.pk]) not in page
     assert ImpactUpdate.objects.get(pk=update.pk).answers.filter(section=risks).exists()
 
 
 def test_an_admin_moves_a_section_up_and_down(client_for, sections):
     client = client_for("admin")
-    client.post(reverse("cscp:impact-section-move", args=[sections[2].pk]), {"direction": "up"})
-    assert _titles(client.get(reverse("cscp:impact-template")))[:3] == [
+    client.post(reverse("impact:section-move", args=[sections[2].pk]), {"direction": "up"})
+    assert _titles(client.get(reverse("impact:template")))[:3] == [
         "What we did",
         "What is not working",
         "What difference it made and the evidence for it",
     ]
-    client.post(reverse("cscp:impact-section-move", args=[sections[0].pk]), {"direction": "down"})
-    assert _titles(client.get(reverse("cscp:impact-template")))[:2] == ["What is not working", "What we did"]
+    client.post(reverse("impact:section-move", args=[sections[0].pk]), {"direction": "down"})
+    assert _titles(client.get(reverse("impact:template")))[:2] == ["What is not working", "What we did"]
 
 
 def test_moving_the_first_section_up_changes_nothing(client_for, sections):
-    client_for("admin").post(reverse("cscp:impact-section-move", args=[sections[0].pk]), {"direction": "up"})
+    client_for("admin").post(reverse("impact:section-move", args=[sections[0].pk]), {"direction": "up"})
     assert list(ImpactTemplateSection.objects.order_by("order", "pk")) == sections
 
 
 def test_a_made_up_direction_is_refused_not_a_crash(client_for, sections):
     response = client_for("admin").post(
-        reverse("cscp:impact-section-move", args=[sections[1].pk]), {"direction": "sideways"}, follow=True
+        reverse("impact:section-move", args=[sections[1].pk]), {"direction": "sideways"}, follow=True
     )
     assert response.status_code == 200
     assert "Choose to move the section up or down" in response.content.decode()
 
 
 def test_only_admins_change_the_template(client_for, sections):
-    response = client_for("business").post(
-        reverse("cscp:impact-section-move", args=[sections[1].pk]), {"direction": "up"}
-    )
+    response = client_for("business").post(reverse("impact:section-move", args=[sections[1].pk]), {"direction": "up"})
     assert response.status_code == 403
     assert list(ImpactTemplateSection.objects.order_by("order", "pk")) == sections

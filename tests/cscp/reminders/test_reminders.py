@@ -8,7 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from cscp.models import Action, Escalation, GroupMembership, ImpactUpdate, Notification
+from cscp.actions.models import Action
+from cscp.impact.models import Escalation, ImpactUpdate
+from cscp.models import GroupMembership, Notification
 from cscp.reminders import services
 from cscp.reminders.services import link, remind_actions, remind_escalations, remind_impact_updates
 from cscp.reminders.tasks import send_reminders
@@ -88,7 +90,7 @@ def test_action_reminders_go_to_the_named_owner_and_the_owning_groups_chairs(
     assert received("otherchair") == []
     assert received("board") == []
     notification = Notification.objects.get(recipient=owner, subject__contains="ACT-OVERDUE")
-    assert notification.url == link("cscp:action-detail", everything_due["actions"]["overdue"].pk)
+    assert notification.url == link("actions:detail", everything_due["actions"]["overdue"].pk)
     assert "as the action's named owner" in notification.body
 
 
@@ -140,7 +142,7 @@ def test_update_reminders_go_to_the_groups_chair_and_vice_chair(partnership, eve
     assert received("officer") == []
     cycle = everything_due["due_cycle"]
     url = Notification.objects.get(recipient__username="chair").url
-    assert url == reverse("cscp:update-edit", args=[cycle.pk, partnership.subgroup.pk])
+    assert url == reverse("impact:update-edit", args=[cycle.pk, partnership.subgroup.pk])
 
 
 def test_a_submitted_update_is_not_reminded_about(partnership, everything_due):
@@ -173,7 +175,7 @@ def test_escalations_awaiting_a_decision_reach_board_members_before_their_meetin
 
     [notification] = Notification.objects.filter(recipient__username="board")
     assert "Health assessment delays" in notification.subject
-    assert notification.url == link("cscp:escalation-detail", everything_due["escalation"].pk)
+    assert notification.url == link("impact:escalation-detail", everything_due["escalation"].pk)
     assert received("chair") == []
     assert received("business") == []
 
@@ -217,7 +219,7 @@ def test_deactivated_people_get_no_email(partnership, everything_due, owner, dja
 
 def test_a_reminder_links_to_the_home_page_when_the_page_it_names_does_not_exist(partnership):
     assert link("cscp:no-such-page", 1) == reverse("cscp:home")
-    assert link("cscp:board-pack", 7) == reverse("cscp:board-pack", args=[7])
+    assert link("boardpack:detail", 7) == reverse("boardpack:detail", args=[7])
 
 
 def test_the_email_carries_the_link_to_the_thing(partnership, owner, django_capture_on_commit_callbacks, settings):
@@ -228,5 +230,5 @@ def test_the_email_carries_the_link_to_the_thing(partnership, owner, django_capt
         services.remind_actions(today=h.today())
 
     [email] = [message for message in mail.outbox if message.to == [owner.email]]
-    assert "https://assurance.example.org" + link("cscp:action-detail", action.pk) in email.body
+    assert "https://assurance.example.org" + link("actions:detail", action.pk) in email.body
     assert action.title in email.body

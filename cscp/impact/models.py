@@ -1,0 +1,177 @@
+"""Impact updates in the agreed template, the reporting cycles that ask for them, and escalations to the Board.
+
+Impact updates and escalations sit above the action tracker: an update lists the group's actions and an escalation
+keeps the actions raised from it, through relations declared here, so the tracker knows nothing of either.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cscp.models import Group, Meeting, Person, Priority, Theme
+
+
+class ImpactTemplateSection(models.Model):
+    """A section of the agreed impact template that every group's update answers."""
+
+    title = models.CharField(max_length=200)
+    hint = models.TextField(blank=True, help_text="Shown under the section's title to the person writing it")
+    order = models.PositiveSmallIntegerField(default=0)
+    is_required = models.BooleanField("required", default=True)
+    is_active = models.BooleanField("active", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportingCycle(models.Model):
+    """One round of impact updates, tied to the Board meeting (and Business Group meeting) that reads them."""
+
+    title = models.CharField(max_length=200)
+    board_meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="reporting_cycle")
+    business_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="business_reporting_cycles"
+    )
+    due_date = models.DateField(help_text="Updates are due by this date")
+    groups = models.ManyToManyField(Group, related_name="reporting_cycles", help_text="The groups that must report")
+    history = HistoricalRecords(m2m_fields=[groups])
+
+    class Meta:
+        ordering = ["-due_date"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ImpactUpdate(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="impact_updates")
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.PROTECT, related_name="updates")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Raised on every save: an edit made from an older version is refused, so concurrent edits by the chair and
+    # vice-chair never silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actions = models.ManyToManyField("actions.Action", blank=True, related_name="impact_updates")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-cycle__due_date", "group__name"]
+        constraints = [models.UniqueConstraint(fields=["group", "cycle"], name="one_update_per_group_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.group} – {self.cycle}"
+
+
+class ImpactUpdateAnswer(models.Model):
+    update = models.ForeignKey(ImpactUpdate, on_delete=models.CASCADE, related_name="answers")
+    section = models.ForeignKey(ImpactTemplateSection, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(blank=True)
+    # False while the writer chose "Save and come back later": the task list shows the section as in progress.
+    is_complete = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section__order", "section__pk"]
+        constraints = [models.UniqueConstraint(fields=["update", "section"], name="one_answer_per_section")]
+
+    def __str__(self) -> str:
+        return f"{self.update}: {self.section}"
+
+
+class EvidenceLink(models.Model):
+    """A link from an impact update to evidence elsewhere in the product (an indicator, an audit...)."""
+
+    update = models.ForeignKey(ImpactUpdate, on_delete=models.CASCADE, related_name="evidence_links")
+    kind = models.CharField(max_length=50, help_text="What it is, e.g. indicator, audit")
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ImpactUpdateComment(models.Model):
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+
+    update = models.ForeignKey(ImpactUpdate, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author}"
+
+
+class Escalation(models.Model):
+    class Source(models.TextChoices):
+        IMPACT_UPDATE = "impact_update", "Impact update"
+        INDICATOR = "indicator", "Performance indicator"
+        DIRECT = "direct", "Raised directly"
+
+    class Status(models.TextChoices):
+        AWAITING_DECISION = "awaiting_decision", "Awaiting Board decision"
+        DECIDED = "decided", "Decided, outcome awaited"
+        CLOSED = "closed", "Outcome recorded"
+
+    title = models.CharField(max_length=300)
+    concern = models.TextField()
+    evidence = models.TextField()
+    ask = models.TextField("what is asked of the Board")
+    raised_by_group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="escalations")
+    raised_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.DIRECT)
+    source_label = models.CharField(max_length=300, blank=True)
+    source_url = models.CharField(max_length=500, blank=True)
+    impact_update = models.ForeignKey(
+        ImpactUpdate, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
+    )
+    board_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_DECISION)
+    decision = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    outcome = models.TextField(blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="escalations")
+    # The actions raised from this escalation (one escalation each: `escalation_raise_action` keeps it so).
+    actions = models.ManyToManyField("actions.Action", blank=True, related_name="escalations")
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
