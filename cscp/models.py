@@ -38,8 +38,9 @@ class Partnership(models.Model):
 
     @classmethod
     def load(cls) -> Partnership:
-        partnership, _ = cls.objects.get_or_create(pk=1)
-        return partnership
+        """The settings row, or its defaults until an admin first saves them: reading never writes (every page reads
+        this for the header, and a GET must not change the database)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class District(models.Model):

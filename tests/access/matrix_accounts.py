@@ -1,6 +1,6 @@
 """Access rows for signing in and out, passwords, invitations and one-time codes."""
 
-from tests.access.matrix import SIGNED_IN, Row, everyone
+from tests.access.matrix import DONE, SIGNED_IN, PostRow, Row, everyone
 
 # A link whose token was never issued: the pages answer 200 and explain that the link does not work.
 BOGUS_LINK = {"uidb64": "MQ", "token": "bogus-token"}
@@ -22,4 +22,9 @@ ROWS = [
     # Anyone signed in may set up an authenticator app; REQUIRE_MFA decides who must.
     Row("cscp:mfa-setup", SIGNED_IN),
     Row("cscp:mfa-verify", SIGNED_IN),
+]
+
+POSTS = [
+    # Anyone may sign out, signed in or not.
+    PostRow("cscp:sign-out", everyone(DONE)),
 ]

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 
 from cscp.boardpack.models import BoardPack
 from cscp.models import Meeting
-from tests.access.matrix import Row, everyone, statuses
+from tests.access.matrix import PostRow, Row, everyone, posts, statuses
 
 READERS = ("admin", "board", "business", "scrutineer")
 SIGN_IN = 302
@@ -60,4 +60,9 @@ ROWS = [
         kwargs=lambda p: {"pk": _generated(p).pk},
         note="generated",
     ),
+]
+
+POSTS = [
+    # Making the pack is for admins; the readers may see it but not make it.
+    PostRow("boardpack:generate", posts(to=("admin",)), kwargs=lambda p: {"pk": _board_meeting(p).pk}),
 ]

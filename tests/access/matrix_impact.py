@@ -4,7 +4,7 @@
 from django.utils import timezone
 
 from cscp.impact.models import Escalation
-from tests.access.matrix import ADMIN_ONLY, Row, everyone, statuses
+from tests.access.matrix import ADMIN_ONLY, PostRow, Row, everyone, posts, statuses
 from tests.cscp.impact.factories import (
     CycleFactory,
     EscalationFactory,
@@ -177,5 +177,29 @@ ROWS = [
             ).pk
         },
         note="decided, outcome awaited",
+    ),
+]
+
+POSTS = [
+    PostRow(
+        "impact:section-move",
+        posts(to=("admin",)),
+        kwargs=lambda p: {"pk": SectionFactory().pk},
+        data=lambda p: {"direction": "down"},
+    ),
+    # Submitting: the group's chair and admins; everyone else may at most read it.
+    PostRow("impact:update-submit", posts(to=("admin", "chair")), kwargs=lambda p: {"pk": _update(p).pk}),
+    # Commenting: the reviewers (the Business Group and admins) and the group's chair, who answers them.
+    PostRow(
+        "impact:update-comment",
+        posts(to=("admin", "business", "chair")),
+        kwargs=lambda p: {"pk": _update(p).pk},
+        data=lambda p: {"comment-text": "Which audit shows this?"},
+    ),
+    # Acknowledging is the Business Group's own act.
+    PostRow(
+        "impact:update-acknowledge",
+        posts(to=("business",)),
+        kwargs=lambda p: {"pk": submitted_update(p.subgroup, by=p["chair"]).pk},
     ),
 ]

@@ -1,6 +1,7 @@
 """Access rows for the home page, the public pages, notifications and the health check."""
 
-from tests.access.matrix import SIGNED_IN, Row, everyone, statuses
+from cscp.models import Notification
+from tests.access.matrix import SIGNED_IN, PostRow, Row, everyone, posts, statuses
 from tests.conftest import PERSONAS
 
 ROWS = [
@@ -19,4 +20,15 @@ ROWS = [
         kwargs=lambda p: {"pk": 999999},
         note="a GET to a POST-only action",
     ),
+]
+
+
+def _chairs_notification(p) -> dict:
+    notification = Notification.objects.create(recipient=p["chair"], subject="Your update is due", url="/impact/")
+    return {"pk": notification.pk}
+
+
+POSTS = [
+    # Opening a notification marks it read: only its recipient may; to anyone else it does not exist.
+    PostRow("cscp:notification-open", posts(to=("chair",), others=404), kwargs=_chairs_notification),
 ]

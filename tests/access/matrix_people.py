@@ -6,7 +6,7 @@ agency's Section 11 lead, so a pass means "refused for someone else's", not "ref
 """
 
 from cscp.models import AgencyMembership, GroupMembership
-from tests.access.matrix import ADMIN_ONLY, Row, statuses
+from tests.access.matrix import ADMIN_ONLY, PostRow, Row, posts, statuses
 from tests.conftest import PERSONAS
 
 
@@ -64,4 +64,8 @@ ROWS = [
     # The Board reads who sits where; so do the admins who keep it up to date.
     Row("cscp:membership-report", statuses(to=("admin", "board"))),
     Row("cscp:membership-report-pdf", statuses(to=("admin", "board"))),
+]
+
+POSTS = [
+    PostRow("cscp:person-resend-invitation", posts(to=("admin",)), kwargs=other_chair, note="another group's chair"),
 ]

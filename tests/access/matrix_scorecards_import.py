@@ -4,7 +4,7 @@ a person sees their own imports and admins see everyone's; confirming and cancel
 from django.core.files.base import ContentFile
 
 from scorecards.models import ImportRun
-from tests.access.matrix import Row, everyone, statuses
+from tests.access.matrix import PostRow, Row, everyone, posts, statuses
 
 # The officer persona is a data officer of an agency (tests/conftest.py); no persona is a responsible officer
 # until an indicator names them.
@@ -30,4 +30,10 @@ ROWS = [
     ),
     Row("scorecards:import-confirm", POST_ONLY, kwargs=_officers_run),
     Row("scorecards:import-cancel", POST_ONLY, kwargs=_officers_run),
+]
+
+POSTS = [
+    # Confirming or cancelling an import: the person who started it, and admins; to anyone else it does not exist.
+    PostRow("scorecards:import-confirm", posts(to=("admin", "officer"), others=404), kwargs=_officers_run),
+    PostRow("scorecards:import-cancel", posts(to=("admin", "officer"), others=404), kwargs=_officers_run),
 ]

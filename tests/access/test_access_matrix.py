@@ -13,11 +13,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access.matrix import EVERYONE, Row
+from tests.access.matrix import DONE, EVERYONE, PostRow, Row
 
 # Django's own admin is a superuser-only tool kept as a last resort, not a product page: it has its own
 # sign-in and permission checks, and its dozens of generated URLs would say nothing about who may use the
@@ -32,6 +33,7 @@ def _matrix_modules():
 
 MODULES = _matrix_modules()
 ROWS: list[Row] = [row for module in MODULES for row in getattr(module, "ROWS", [])]
+POSTS: list[PostRow] = [row for module in MODULES for row in getattr(module, "POSTS", [])]
 
 
 def project_url_names() -> dict[str, str]:
@@ -103,3 +105,53 @@ def test_each_persona_gets_the_status_the_matrix_expects(row: Row, partnership, 
         elif persona == "anonymous" and expected == 302 and urlsplit(response["Location"]).path != sign_in:
             wrong.append(f"anonymous: sent to {response['Location']}, not to sign in at {sign_in}")
     assert not wrong, f"GET {url}{about}:\n  " + "\n  ".join(wrong)
+
+
+def _post_only(row: Row) -> bool:
+    """A URL that answers every signed-in person's GET with 405 takes only POST."""
+    return all(status == 405 for persona, status in row.expect.items() if persona != "anonymous")
+
+
+def test_every_post_only_url_says_who_may_post_to_it():
+    posted = {row.url_name for row in POSTS}
+    missing = sorted({row.url_name for row in ROWS if _post_only(row)} - posted)
+    assert not missing, f"Add a PostRow to the module's POSTS for these POST-only URLs: {missing}"
+
+
+def _rows_everywhere() -> dict[str, int]:
+    """How many rows each table holds (history tables included, so an edit shows too); sessions left out, as
+    signing a test client in writes one."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label != "sessions"
+    }
+
+
+@pytest.mark.parametrize("row", POSTS, ids=lambda row: f"POST {_row_id(row)}")
+def test_each_persona_gets_what_the_matrix_expects_of_a_post(row: PostRow, partnership, client_for):
+    url = reverse(row.url_name, kwargs=row.kwargs(partnership))
+    data = row.data(partnership)
+    about = f" ({row.note})" if row.note else ""
+    sign_in = resolve_url(settings.LOGIN_URL)
+    wrong = []
+    # Those refused go first, while the object is as the row made it; then those allowed, whose POST may change it.
+    for persona in sorted(EVERYONE, key=lambda name: row.expect[name] == DONE):
+        expected = row.expect[persona]
+        client = client_for(None if persona == "anonymous" else persona)
+        before = _rows_everywhere()
+        response = client.post(url, data)
+        status = response.status_code
+        if expected == DONE:
+            if status not in (200, 302) or (status == 302 and urlsplit(response["Location"]).path == sign_in):
+                wrong.append(f"{persona}: expected to be allowed, got {status}")
+            continue
+        if status != expected:
+            wrong.append(f"{persona}: expected {expected}, got {status}")
+        elif persona == "anonymous" and expected == 302 and urlsplit(response["Location"]).path != sign_in:
+            wrong.append(f"anonymous: sent to {response['Location']}, not to sign in at {sign_in}")
+        after = _rows_everywhere()
+        changed = sorted(label for label in after if after[label] != before[label])
+        if changed:
+            wrong.append(f"{persona}: refused, yet rows were written in {changed}")
+    assert not wrong, f"POST {url}{about}:\n  " + "\n  ".join(wrong)
