@@ -38,11 +38,14 @@ run: setup
 	@echo "Serving http://127.0.0.1:8000 (web, worker and beat). Sign in as admin, chair, ... with the demo password; Ctrl-C stops all."
 	$(RUN_ENV) $(VENV)/bin/honcho start -f Procfile.dev
 
-## test: set up and run the whole suite (SQLite locally; PostgreSQL and Redis when DATABASE_URL and CELERY_BROKER_URL are set)
+# Test processes for pytest-xdist: one per core by default; `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
+
+## test: set up and run the whole suite in parallel (SQLite locally; PostgreSQL and Redis when DATABASE_URL and CELERY_BROKER_URL are set)
 test: $(VENV)/.installed-dev
 	@$(PYTHON) scripts/check_system.py --test
 	@mkdir -p var
-	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --create-db -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## lint: ruff (check and format), djLint, makemigrations --check, bandit
 lint: $(VENV)/.installed-dev
