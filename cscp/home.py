@@ -4,16 +4,26 @@ import rules
 
 from cscp import navigation
 from cscp.navigation import NavItem
-from cscp.permissions import can_read_partnership, has_any_membership, is_partnership_admin, roles_of
+from cscp.permissions import can_read_partnership, is_partnership_admin, roles_of
 from cscp.sections import Section, home_sections
 from cscp.selectors import current_agency_memberships, current_group_memberships, unread_notifications
 
 
 def _my_roles(request):
-    return {
-        "group_memberships": list(current_group_memberships(request.user)),
-        "agency_memberships": list(current_agency_memberships(request.user)),
-    }
+    """A table each for the person's groups and their agencies, a row for each role they hold there today."""
+    tables = [
+        {
+            "caption": "Your groups",
+            "heading": "Group",
+            "rows": [(m.group, m) for m in current_group_memberships(request.user)],
+        },
+        {
+            "caption": "Your agencies",
+            "heading": "Agency",
+            "rows": [(m.agency, m) for m in current_agency_memberships(request.user)],
+        },
+    ]
+    return {"tables": [table for table in tables if table["rows"]]}
 
 
 def _my_notifications(request):
@@ -38,9 +48,7 @@ home_sections.register(
 
 navigation.register(NavItem("Home", "cscp:home", lambda user: True, order=0))
 navigation.register(
-    NavItem(
-        "Groups", "cscp:group-list", lambda user: bool(can_read_partnership(user) or has_any_membership(user)), order=80
-    )
+    NavItem("Groups", "cscp:group-list", lambda user: rules.has_perm("cscp.view_structure", user), order=80)
 )
 navigation.register(NavItem("Manage the partnership", "cscp:manage", is_partnership_admin, order=900))
 navigation.register(
@@ -55,7 +63,7 @@ navigation.register(
     NavItem(
         "Business plan",
         "cscp:plan-list",
-        lambda user: bool(can_read_partnership(user) or has_any_membership(user)),
+        lambda user: rules.has_perm("cscp.view_structure", user),
         order=90,
     )
 )

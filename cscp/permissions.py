@@ -148,4 +148,6 @@ rules.add_perm("cscp.manage_partnership", is_partnership_admin)
 rules.add_perm("cscp.view_audit_log", is_partnership_admin)
 rules.add_perm("cscp.view_group", is_group_member | can_read_partnership)
 rules.add_perm("cscp.view_agency", is_agency_member | can_read_partnership)
+# Anyone with a part in the partnership may read its plan, themes and the lists of what they belong to.
+rules.add_perm("cscp.view_structure", has_any_membership | can_read_partnership)
 rules.add_perm("cscp.view_membership_report", is_partnership_admin | is_board_member)

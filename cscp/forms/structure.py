@@ -21,7 +21,7 @@ from cscp.selectors import group_descendant_ids
 
 
 class RecordForm(forms.ModelForm):
-    """A model form whose `values()` the view hands to a service."""
+    """A model form whose cleaned data the view hands to a service (through `cscp.pages.submit`)."""
 
     submit_label = "Save"
     # Fields that only make sense for a record that exists (a new agency is active, say).
@@ -51,10 +51,6 @@ class RecordForm(forms.ModelForm):
 
     def layout_fields(self) -> list:
         return [Field.text(name) for name in self.fields]
-
-    def values(self) -> dict:
-        """What the person typed, for the fields this form shows (anything else posted is ignored)."""
-        return {name: self.cleaned_data[name] for name in self.fields}
 
     def _name_must_be_unique(self, noun: str) -> str:
         """Names are compared without regard to case: "Neglect" and "neglect" are one name."""

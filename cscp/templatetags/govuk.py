@@ -6,6 +6,8 @@ copying their markup (as tamato's Jinja macros do).
     {% status_tag tag %}                              anything with .label and .css_class (a status module's tag)
     {% status_tag "Overdue" "govuk-tag--red" %}       or the words and the colour
     {% summary_row "Due date" change_url=url change_label="due date" %}{{ action.due_date|date }}{% endsummary_row %}
+    {% summary_card "People" action_url=url action_text="Manage people" %}…rows…{% endsummary_card %}
+    {% button_link "Add a theme" url %}               a link that looks like a button; "secondary" or "warning" after
     {% warning %}Every Board meeting already has a cycle.{% endwarning %}
     {% banner "Important" %}<p class="govuk-body">…</p>{% endbanner %}
     {% pagination page %}                             keeps the list's other query parameters
@@ -44,7 +46,8 @@ def status_tag(tag_or_label, css_class: str = "") -> str:
         return ""
     label = getattr(tag_or_label, "label", tag_or_label)
     css_class = getattr(tag_or_label, "css_class", css_class)
-    return format_html('<strong class="govuk-tag {}">{}</strong>', css_class, label)
+    classes = f"govuk-tag {css_class}" if css_class else "govuk-tag"
+    return format_html('<strong class="{}">{}</strong>', classes, label)
 
 
 class _BlockNode(template.Node):
@@ -84,11 +87,31 @@ def _parse_block(parser: Parser, token: Token, node_class: type[_BlockNode]) -> 
     return node_class(nodelist, args, kwargs)
 
 
+@register.simple_tag
+def button_link(text, url, kind: str = "") -> str:
+    """A link drawn as a button (GOV.UK's "start" and "secondary" buttons that go to another page): `kind` is
+    "secondary", "warning" or nothing."""
+    css_class = f"govuk-button govuk-button--{kind}" if kind else "govuk-button"
+    return format_html(
+        '<a href="{}" class="{}" role="button" draggable="false" data-module="govuk-button">{}</a>',
+        url,
+        css_class,
+        text,
+    )
+
+
 class SummaryRowNode(_BlockNode):
     template_name = "includes/govuk/summary_row.html"
 
     def more_context(self, values: dict) -> dict:
         return {"key": values["args"][0] if values["args"] else ""}
+
+
+class SummaryCardNode(_BlockNode):
+    template_name = "includes/govuk/summary_card.html"
+
+    def more_context(self, values: dict) -> dict:
+        return {"title": values["args"][0] if values["args"] else ""}
 
 
 class WarningNode(_BlockNode):
@@ -107,6 +130,14 @@ def summary_row(parser: Parser, token: Token) -> SummaryRowNode:
     """A summary list row: its key, the value between the tags, and a "Change" link where the person may edit
     (`change_url`, with `change_label` read out after "Change")."""
     return _parse_block(parser, token, SummaryRowNode)
+
+
+@register.tag
+def summary_card(parser: Parser, token: Token) -> SummaryCardNode:
+    """A summary card: a titled summary list (its rows between the tags), with one action link in its title bar
+    where the person may use it (`action_url`; `action_text`, "Change" unless given; `action_hidden`, read out after
+    the text to say what it acts on)."""
+    return _parse_block(parser, token, SummaryCardNode)
 
 
 @register.tag

@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cscp.audit import record_event
 from cscp.forms.accounts import OneTimeCodeForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm
 from cscp.middleware import MFA_DEVICE_SESSION_KEY
+from cscp.pages import posted
 from cscp.services import person_mfa_enable, person_password_set
 
 # Signing in and out.
@@ -102,13 +103,15 @@ class SetPasswordView(PasswordResetConfirmView):
 # One-time codes (MFA).
 
 
-def _safe_next(request: HttpRequest) -> str:
+def safe_next(request: HttpRequest, default: str | None = None) -> str:
+    """Where to go after a step: the `next` that sent the person here, if it is one of ours; else `default` (the
+    home page when not given)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return reverse(settings.LOGIN_REDIRECT_URL) if default is None else default
 
 
 def _qr_code_data_uri(text: str) -> str:
@@ -135,7 +138,7 @@ def _throttled_message(device: TOTPDevice) -> str | None:
 @login_required
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     person = request.user
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     # Someone with an app already must prove they hold it before they may replace it.
     if not person.is_verified() and user_has_device(person, confirmed=True):
         return redirect(f"{reverse('cscp:mfa-verify')}?{urlencode({'next': next_url})}")
@@ -143,7 +146,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=person, confirmed=False).order_by("-pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=False)
-    form = OneTimeCodeForm(request.POST or None, button="Continue")
+    form = OneTimeCodeForm(posted(request), button="Continue")
     if request.method == "POST" and form.is_valid():
         throttled = _throttled_message(device)
         if throttled:
@@ -171,12 +174,12 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     person = request.user
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     devices = list(TOTPDevice.objects.filter(user=person, confirmed=True))
     if not devices:
         # Their app was removed since they signed in: stop asking for its codes.
         request.session.pop(MFA_DEVICE_SESSION_KEY, None)
-    form = OneTimeCodeForm(request.POST or None, button="Continue")
+    form = OneTimeCodeForm(posted(request), button="Continue")
     if devices and request.method == "POST" and form.is_valid():
         verified = None
         with transaction.atomic():

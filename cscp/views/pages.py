@@ -1,7 +1,6 @@
 """The home page, the public pages every service has, notifications, and error pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cscp.models import Notification
 from cscp.notifications import notification_mark_read
+from cscp.pages import crumbs, paginate
 from cscp.sections import home_sections
 
 
@@ -36,8 +36,8 @@ def health(request: HttpRequest) -> JsonResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
-    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
-    return render(request, "cscp/notification_list.html", {"page": page})
+    page = paginate(request, notifications, 25)
+    return render(request, "cscp/notification_list.html", {"page": page, "crumbs": crumbs()})
 
 
 @login_required

@@ -6,21 +6,20 @@ change goes through a service in cscp/services.py, which checks the rules and wr
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cscp import services
-from cscp.forms.errors import add_service_errors
 from cscp.forms.people import (
     AgencyMemberForm,
     AgencyMembershipForm,
@@ -34,47 +33,46 @@ from cscp.forms.people import (
     PersonInviteForm,
 )
 from cscp.models import Agency, AgencyMembership, AuditEvent, Group, GroupMembership, Person
+from cscp.pages import crumbs, form_page, paginate, posted, refusal, require, submit
 from cscp.pdf import render_pdf
 from cscp.reports import membership_report_context
+from cscp.views.accounts import safe_next
 
 PEOPLE_PER_PAGE = 25
 EVENTS_PER_PAGE = 50
 RECENT_ACTIVITY = 20
 
+# Every page here but the membership report is the partnership team's. They refuse everyone else before looking
+# anything up, so a refusal says nothing about who or what exists.
+MANAGE = "cscp.manage_partnership"
 
-def _require_admin(request: HttpRequest) -> None:
-    if not request.user.has_perm("cscp.manage_partnership"):
-        raise PermissionDenied
-
-
-def _next_or(request: HttpRequest, default: str) -> str:
-    """Where to go after an action: the page that sent the person here, if it is one of ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+MANAGE_CRUMB = ("Manage the partnership", reverse_lazy("cscp:manage"))
+PEOPLE_CRUMB = ("People", reverse_lazy("cscp:person-list"))
 
 
-def _posted(request: HttpRequest):
-    """The form data of a POST (even an empty one, so a bare confirmation button counts), else None."""
-    return request.POST if request.method == "POST" else None
+def _person_crumbs(person: Person) -> list[tuple[str, str]]:
+    return crumbs(MANAGE_CRUMB, PEOPLE_CRUMB, (str(person), person.get_absolute_url()))
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+@dataclass(frozen=True)
+class PersonStatus:
+    key: str
+    label: str
+    css_class: str
 
 
-def person_status(person: Person) -> tuple[str, str]:
-    """The status words and tag colour shown for a person."""
+ACTIVE = PersonStatus("active", "Active", "govuk-tag--green")
+INVITED = PersonStatus("invited", "Invited", "govuk-tag--light-blue")
+DEACTIVATED = PersonStatus("deactivated", "Deactivated", "govuk-tag--grey")
+
+
+def person_status(person: Person) -> PersonStatus:
+    """The status shown for a person, as a tag: `{% status_tag person.status %}`."""
     if not person.is_active:
-        return "Deactivated", "govuk-tag--grey"
+        return DEACTIVATED
     if not person.has_usable_password():
-        return "Invited", "govuk-tag--light-blue"
-    return "Active", "govuk-tag--green"
+        return INVITED
+    return ACTIVE
 
 
 # Audit event codes people read often; others are spelt out from their code.
@@ -136,44 +134,42 @@ def _label_events(events) -> list[AuditEvent]:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     filters = PersonFilterForm(request.GET)
     people = filters.filter(Person.objects.order_by("first_name", "last_name", "username"))
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, people, PEOPLE_PER_PAGE)
     for person in page.object_list:
-        person.status_label, person.status_class = person_status(person)
+        person.status = person_status(person)
     return render(
         request,
         "cscp/people/person_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": _query_without_page(request),
-            "filtered": bool(_query_without_page(request)),
-        },
+        {"page": page, "filters": filters, "filtered": filters.has_changed(), "crumbs": crumbs(MANAGE_CRUMB)},
     )
 
 
 @login_required
 def person_invite(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    form = PersonInviteForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_invite(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The invitation was sent to {person.email}")
-            return redirect("cscp:person-detail", pk=person.pk)
-    return render(request, "cscp/people/person_invite.html", {"form": form})
+    require(request.user, MANAGE)
+    form = PersonInviteForm(posted(request))
+    person = submit(form, lambda data: services.person_invite(actor=request.user, request=request, **data))
+    if person:
+        messages.success(request, f"The invitation was sent to {person.email}")
+        return redirect(person)
+    return form_page(
+        request,
+        form,
+        title="Invite a person",
+        crumbs=crumbs(MANAGE_CRUMB, PEOPLE_CRUMB),
+        submit_label="Send invitation",
+        template="cscp/people/person_invite.html",
+    )
 
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     person = get_object_or_404(Person, pk=pk)
-    person.status_label, person.status_class = person_status(person)
+    person.status = person_status(person)
     today = timezone.localdate()
     not_ended = Q(end_date__isnull=True) | Q(end_date__gte=today)
     group_memberships = person.group_memberships.select_related("group").order_by("group__name", "start_date")
@@ -196,44 +192,52 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "past_memberships": past,
             "activity": _label_events(activity),
             "today": today,
+            "crumbs": crumbs(MANAGE_CRUMB, PEOPLE_CRUMB),
         },
     )
 
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     person = get_object_or_404(Person, pk=pk)
-    initial = {name: getattr(person, name) for name in PersonEditForm.base_fields}
-    form = PersonEditForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(actor=request.user, person=person, values=dict(form.cleaned_data), request=request)
-        except ValidationError as error:
-            # The failed save may have changed the object in memory; the page shows what was typed.
-            person.refresh_from_db()
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{person}'s details were saved")
-            return redirect("cscp:person-detail", pk=person.pk)
-    return render(request, "cscp/people/person_edit.html", {"person": person, "form": form})
+    form = PersonEditForm(posted(request), initial={name: getattr(person, name) for name in PersonEditForm.base_fields})
+    # The service changes a copy: if it refuses, the page still names the person as they are.
+    saved = submit(
+        form,
+        lambda data: services.person_update(
+            actor=request.user, person=copy.copy(person), values=dict(data), request=request
+        ),
+    )
+    if saved:
+        messages.success(request, f"{saved}'s details were saved")
+        return redirect(saved)
+    return form_page(
+        request,
+        form,
+        title="Change their details",
+        caption=str(person),
+        crumbs=_person_crumbs(person),
+        submit_label="Save changes",
+        template="cscp/people/person_edit.html",
+        person=person,
+    )
 
 
 def _person_confirm(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     person = get_object_or_404(Person, pk=pk)
-    form = ConfirmForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        service = services.person_deactivate if action == "deactivate" else services.person_reactivate
-        try:
-            service(actor=request.user, person=person, request=request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            done = "deactivated: they can no longer sign in" if action == "deactivate" else "reactivated"
-            messages.success(request, f"{person} was {done}")
-            return redirect("cscp:person-detail", pk=person.pk)
-    return render(request, "cscp/people/person_confirm.html", {"person": person, "form": form, "action": action})
+    form = ConfirmForm(posted(request))
+    service = services.person_deactivate if action == "deactivate" else services.person_reactivate
+    if submit(form, lambda data: service(actor=request.user, person=person, request=request)):
+        done = "deactivated: they can no longer sign in" if action == "deactivate" else "reactivated"
+        messages.success(request, f"{person} was {done}")
+        return redirect(person)
+    return render(
+        request,
+        "cscp/people/person_confirm.html",
+        {"person": person, "form": form, "action": action, "crumbs": _person_crumbs(person)},
+    )
 
 
 @login_required
@@ -249,139 +253,107 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     person = get_object_or_404(Person, pk=pk)
-    try:
-        services.person_resend_invitation(actor=request.user, person=person, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    problems = refusal(lambda: services.person_resend_invitation(actor=request.user, person=person, request=request))
+    if problems:
+        messages.error(request, " ".join(problems))
     else:
         messages.success(request, f"The invitation was sent again to {person.email}")
-    return redirect("cscp:person-detail", pk=person.pk)
+    return redirect(person)
 
 
 # Memberships.
 
 
 def _membership_add(
-    request: HttpRequest, *, form, create, person_for, field_map: dict, heading: str, caption: str, cancel_url: str
+    request: HttpRequest, form, *, kind: str, heading: str, person: Person | None = None, organisation=None
 ) -> HttpResponse:
-    """The shared flow of the four 'add a membership' pages: validate, call the service, go back."""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = create(data)
-        except ValidationError as error:
-            add_service_errors(form, error, field_map)
-        else:
-            where = membership.group if isinstance(membership, GroupMembership) else membership.agency
-            messages.success(request, f"{membership.person} was added to {where} as {membership.get_role_display()}")
-            return redirect(_next_or(request, reverse("cscp:person-detail", args=[person_for(data).pk])))
+    """The four 'add a membership' pages: a person added to a group or agency chosen on the form (`person` given),
+    or a group or agency given a member chosen on the form (`organisation` given). `kind` is "group" or "agency"."""
+    create = services.group_membership_create if kind == "group" else services.agency_membership_create
+    where = person or organisation
+    membership = submit(
+        form,
+        lambda data: create(
+            actor=request.user,
+            person=person or data["person"],
+            **{kind: organisation or data[kind]},
+            role=data["role"],
+            start_date=data["start_date"],
+            end_date=data.get("end_date"),
+            request=request,
+        ),
+        # With the person fixed, a clash with their own memberships is about the group or agency chosen.
+        field_map={"person": kind} if person else None,
+    )
+    if membership:
+        joined = getattr(membership, kind)
+        messages.success(request, f"{membership.person} was added to {joined} as {membership.get_role_display()}")
+        return redirect(safe_next(request, membership.person.get_absolute_url()))
     return render(
         request,
         "cscp/people/membership_form.html",
         {
             "form": form,
             "heading": heading,
-            "caption": caption,
-            "cancel_url": _next_or(request, cancel_url),
-            "next": _next_or(request, ""),
+            "caption": str(where),
+            "cancel_url": safe_next(request, where.get_absolute_url()),
+            "next": safe_next(request, ""),
         },
     )
 
 
-def _dates(data: dict) -> dict:
-    return {"role": data["role"], "start_date": data["start_date"], "end_date": data.get("end_date")}
-
-
 @login_required
 def group_membership_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     person = get_object_or_404(Person, pk=pk)
     return _membership_add(
-        request,
-        form=GroupMembershipForm(_posted(request)),
-        create=lambda data: services.group_membership_create(
-            actor=request.user, person=person, group=data["group"], request=request, **_dates(data)
-        ),
-        person_for=lambda data: person,
-        # The person is fixed here; a clash with their own memberships is about the group chosen.
-        field_map={"person": "group"},
-        heading="Add to a group",
-        caption=str(person),
-        cancel_url=person.get_absolute_url(),
+        request, GroupMembershipForm(posted(request)), kind="group", heading="Add to a group", person=person
     )
 
 
 @login_required
 def group_member_add(request: HttpRequest, group_pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     group = get_object_or_404(Group, pk=group_pk)
     return _membership_add(
-        request,
-        form=GroupMemberForm(_posted(request)),
-        create=lambda data: services.group_membership_create(
-            actor=request.user, person=data["person"], group=group, request=request, **_dates(data)
-        ),
-        person_for=lambda data: data["person"],
-        field_map={},
-        heading="Add a member",
-        caption=str(group),
-        cancel_url=group.get_absolute_url(),
+        request, GroupMemberForm(posted(request)), kind="group", heading="Add a member", organisation=group
     )
 
 
 @login_required
 def agency_membership_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     person = get_object_or_404(Person, pk=pk)
     return _membership_add(
-        request,
-        form=AgencyMembershipForm(_posted(request)),
-        create=lambda data: services.agency_membership_create(
-            actor=request.user, person=person, agency=data["agency"], request=request, **_dates(data)
-        ),
-        person_for=lambda data: person,
-        field_map={"person": "agency"},
-        heading="Add to an agency",
-        caption=str(person),
-        cancel_url=person.get_absolute_url(),
+        request, AgencyMembershipForm(posted(request)), kind="agency", heading="Add to an agency", person=person
     )
 
 
 @login_required
 def agency_member_add(request: HttpRequest, agency_pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     agency = get_object_or_404(Agency, pk=agency_pk)
     return _membership_add(
-        request,
-        form=AgencyMemberForm(_posted(request)),
-        create=lambda data: services.agency_membership_create(
-            actor=request.user, person=data["person"], agency=agency, request=request, **_dates(data)
-        ),
-        person_for=lambda data: data["person"],
-        field_map={},
-        heading="Add a member",
-        caption=str(agency),
-        cancel_url=agency.get_absolute_url(),
+        request, AgencyMemberForm(posted(request)), kind="agency", heading="Add a member", organisation=agency
     )
 
 
 def _membership_end(request: HttpRequest, membership: GroupMembership | AgencyMembership, where) -> HttpResponse:
     person_url = membership.person.get_absolute_url()
-    form = MembershipEndForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_end(
-                actor=request.user, membership=membership, end_date=form.cleaned_data["end_date"], request=request
-            )
-        except ValidationError as error:
-            membership.refresh_from_db()
-            add_service_errors(form, error)
-        else:
-            ends = date_format(membership.end_date, "j F Y")
-            messages.success(request, f"{membership.person}'s membership of {where} ends on {ends}")
-            return redirect(_next_or(request, person_url))
+    form = MembershipEndForm(posted(request))
+    # The service ends a copy: if it refuses, the page still shows the membership as it is.
+    ended = submit(
+        form,
+        lambda data: services.membership_end(
+            actor=request.user, membership=copy.copy(membership), end_date=data["end_date"], request=request
+        ),
+    )
+    if ended:
+        ends = date_format(ended.end_date, "j F Y")
+        messages.success(request, f"{membership.person}'s membership of {where} ends on {ends}")
+        return redirect(safe_next(request, person_url))
     return render(
         request,
         "cscp/people/membership_end.html",
@@ -389,22 +361,22 @@ def _membership_end(request: HttpRequest, membership: GroupMembership | AgencyMe
             "membership": membership,
             "where": where,
             "form": form,
-            "cancel_url": _next_or(request, person_url),
-            "next": _next_or(request, ""),
+            "cancel_url": safe_next(request, person_url),
+            "next": safe_next(request, ""),
         },
     )
 
 
 @login_required
 def group_membership_end(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     membership = get_object_or_404(GroupMembership.objects.select_related("person", "group"), pk=pk)
     return _membership_end(request, membership, membership.group)
 
 
 @login_required
 def agency_membership_end(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     membership = get_object_or_404(AgencyMembership.objects.select_related("person", "agency"), pk=pk)
     return _membership_end(request, membership, membership.agency)
 
@@ -427,41 +399,32 @@ def _action_choices() -> list[tuple[str, str]]:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("cscp.view_audit_log"):
-        raise PermissionDenied
+    require(request.user, "cscp.view_audit_log")
     filters = AuditLogFilterForm(request.GET, action_choices=_action_choices())
     events = filters.filter(AuditEvent.objects.select_related("actor").order_by("-created_at", "-pk"))
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, events, EVENTS_PER_PAGE)
     page.object_list = _label_events(page.object_list)
     return render(
         request,
         "cscp/audit/audit_log.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": _query_without_page(request),
-            "filtered": bool(_query_without_page(request)),
-        },
+        {"page": page, "filters": filters, "filtered": filters.has_changed(), "crumbs": crumbs(MANAGE_CRUMB)},
     )
 
 
 # The membership report: one context, one body, as a page and as a PDF.
 
-
-def _require_report_access(request: HttpRequest) -> None:
-    if not request.user.has_perm("cscp.view_membership_report"):
-        raise PermissionDenied
+REPORT = "cscp.view_membership_report"
 
 
 @login_required
 def membership_report(request: HttpRequest) -> HttpResponse:
-    _require_report_access(request)
-    return render(request, "cscp/reports/membership_report.html", membership_report_context())
+    require(request.user, REPORT)
+    return render(request, "cscp/reports/membership_report.html", {**membership_report_context(), "crumbs": crumbs()})
 
 
 @login_required
 def membership_report_pdf(request: HttpRequest) -> HttpResponse:
-    _require_report_access(request)
+    require(request.user, REPORT)
     context = membership_report_context()
     pdf = render_pdf("cscp/reports/membership_report_pdf.html", context, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")

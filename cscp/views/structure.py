@@ -7,23 +7,17 @@ belong to. Every change goes through a service, which validates it again and wri
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import IntegrityError
-from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from cscp import services
 from cscp.filters import AgencyFilter, GroupFilter
-from cscp.forms.errors import add_service_errors
 from cscp.forms.structure import (
     AgencyForm,
     BusinessPlanForm,
@@ -32,7 +26,6 @@ from cscp.forms.structure import (
     MeetingForm,
     PartnershipForm,
     PriorityForm,
-    RecordForm,
     ThemeForm,
 )
 from cscp.models import (
@@ -48,74 +41,19 @@ from cscp.models import (
     Theme,
     current_q,
 )
-from cscp.pages import get_object_for_user
-from cscp.permissions import can_read_partnership, has_any_membership
+from cscp.pages import crumbs, form_page, get_object_for_user, paginate, posted, require, submit
 from cscp.selectors import agencies_visible_to, groups_visible_to
 
 PAGE_SIZE = 25
 MANAGE = "cscp.manage_partnership"
+READ = "cscp.view_structure"
 
-# Anyone with a part in the partnership may read its plan, themes and the lists of what they belong to.
-can_read_structure = has_any_membership | can_read_partnership
-
-
-def _require_admin(request: HttpRequest) -> None:
-    if not request.user.has_perm(MANAGE):
-        raise PermissionDenied
-
-
-def _require_reader(request: HttpRequest) -> None:
-    if not can_read_structure(request.user):
-        raise PermissionDenied
-
-
-def _admin_object(request: HttpRequest, model: type[Model], pk: int):
-    return get_object_for_user(request.user, MANAGE, model, pk=pk)
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _form_page(
-    request: HttpRequest,
-    form: RecordForm,
-    *,
-    save: Callable[[dict], Model],
-    done: Callable[[Model], tuple[str, str]],
-    context: dict,
-) -> HttpResponse:
-    """Validate, save through a service, then redirect with a message; or show the form with its errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.values())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except IntegrityError:
-            # Two admins saving the same name or date at once: the database refused the second.
-            form.add_error(None, "Someone else saved a change at the same time: check the details and save again")
-        else:
-            message, url = done(obj)
-            messages.success(request, message)
-            return redirect(url)
-    return render(request, "cscp/structure/form.html", {"form": form, **context})
-
-
-def _bound(request: HttpRequest) -> dict | None:
-    return request.POST if request.method == "POST" else None
-
-
-HOME = ("Home", "cscp:home")
-MANAGE_CRUMB = ("Manage the partnership", "cscp:manage")
-
-
-def _crumbs(*items: tuple[str, str] | tuple[str, str, object]) -> list[tuple[str, str]]:
-    crumbs = []
-    for label, name, *args in items:
-        crumbs.append((label, reverse(name, args=args)))
-    return crumbs
+MANAGE_CRUMB = ("Manage the partnership", reverse_lazy("cscp:manage"))
+DISTRICTS_CRUMB = ("Districts", reverse_lazy("cscp:district-list"))
+AGENCIES_CRUMB = ("Agencies", reverse_lazy("cscp:agency-list"))
+GROUPS_CRUMB = ("Groups", reverse_lazy("cscp:group-list"))
+PLANS_CRUMB = ("Business plans", reverse_lazy("cscp:plan-list"))
+THEMES_CRUMB = ("Themes", reverse_lazy("cscp:theme-list"))
 
 
 # Manage the partnership.
@@ -123,7 +61,7 @@ def _crumbs(*items: tuple[str, str] | tuple[str, str, object]) -> list[tuple[str
 
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     unusable = Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
     people = Person.objects.aggregate(
         active=Count("pk", filter=Q(is_active=True) & ~unusable),
@@ -138,6 +76,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         request,
         "cscp/structure/manage.html",
         {
+            "crumbs": crumbs(),
             "people": people,
             "agencies": agencies,
             "groups": groups,
@@ -151,15 +90,12 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partnership_edit(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    form = PartnershipForm(_bound(request), instance=Partnership.load())
-    return _form_page(
-        request,
-        form,
-        save=lambda values: services.partnership_update(actor=request.user, values=values, request=request),
-        done=lambda obj: ("Partnership settings saved", reverse("cscp:manage")),
-        context={"title": "Partnership settings", "crumbs": _crumbs(HOME, MANAGE_CRUMB)},
-    )
+    require(request.user, MANAGE)
+    form = PartnershipForm(posted(request), instance=Partnership.load())
+    if submit(form, lambda data: services.partnership_update(actor=request.user, values=data, request=request)):
+        messages.success(request, "Partnership settings saved")
+        return redirect("cscp:manage")
+    return form_page(request, form, title="Partnership settings", crumbs=crumbs(MANAGE_CRUMB))
 
 
 # Districts.
@@ -167,54 +103,57 @@ def partnership_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def district_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require(request.user, MANAGE)
     districts = District.objects.annotate(group_count=Count("groups")).order_by("name")
-    return render(request, "cscp/structure/district_list.html", {"districts": districts})
+    return render(
+        request, "cscp/structure/district_list.html", {"districts": districts, "crumbs": crumbs(MANAGE_CRUMB)}
+    )
 
 
 @login_required
 def district_create(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    return _form_page(
-        request,
-        DistrictForm(_bound(request)),
-        save=lambda values: services.district_create(actor=request.user, request=request, **values),
-        done=lambda obj: (f"{obj} added", reverse("cscp:district-list")),
-        context={
-            "title": "Add a district",
-            "crumbs": _crumbs(HOME, MANAGE_CRUMB, ("Districts", "cscp:district-list")),
-        },
-    )
+    require(request.user, MANAGE)
+    form = DistrictForm(posted(request))
+    district = submit(form, lambda data: services.district_create(actor=request.user, request=request, **data))
+    if district:
+        messages.success(request, f"{district} added")
+        return redirect("cscp:district-list")
+    return form_page(request, form, title="Add a district", crumbs=crumbs(MANAGE_CRUMB, DISTRICTS_CRUMB))
 
 
 @login_required
 def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    district = _admin_object(request, District, pk)
-    return _form_page(
+    district = get_object_for_user(request.user, MANAGE, District, pk=pk)
+    form = DistrictForm(posted(request), instance=district)
+    saved = submit(form, lambda data: _update(request, district, data))
+    if saved:
+        messages.success(request, f"{saved} saved")
+        return redirect("cscp:district-list")
+    return form_page(
         request,
-        DistrictForm(_bound(request), instance=district),
-        save=lambda values: services.record_update(obj=district, actor=request.user, values=values, request=request),
-        done=lambda obj: (f"{obj} saved", reverse("cscp:district-list")),
-        context={
-            "title": "Change a district",
-            "caption": district.name,
-            "crumbs": _crumbs(HOME, MANAGE_CRUMB, ("Districts", "cscp:district-list")),
-        },
+        form,
+        title="Change a district",
+        caption=district.name,
+        crumbs=crumbs(MANAGE_CRUMB, DISTRICTS_CRUMB),
     )
+
+
+def _update(request: HttpRequest, obj, values: dict):
+    """Save the changes to a record through the service that writes the audit trail."""
+    return services.record_update(obj=obj, actor=request.user, values=values, request=request)
 
 
 def _filtered_list(request: HttpRequest, filters, template: str) -> HttpResponse:
     """A list page: the filtered records in name order, a page at a time."""
-    page = Paginator(filters.qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         template,
         {
+            "crumbs": crumbs(),
             "filter": filters,
-            "page": page,
-            "query": _querystring_without_page(request),
+            "page": paginate(request, filters.qs.order_by("name", "pk"), PAGE_SIZE),
             "can_manage": request.user.has_perm(MANAGE),
-            "filtered": any(request.GET.get(name) for name in filters.form.fields),
+            "filtered": filters.form.has_changed(),
         },
     )
 
@@ -224,7 +163,7 @@ def _filtered_list(request: HttpRequest, filters, template: str) -> HttpResponse
 
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    require(request.user, READ)
     agencies = agencies_visible_to(request.user).annotate(
         member_count=Count("memberships__person", filter=current_q(prefix="memberships__"), distinct=True)
     )
@@ -242,35 +181,40 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cscp/structure/agency_detail.html",
-        {"agency": agency, "members": members, "can_manage": request.user.has_perm(MANAGE)},
+        {
+            "agency": agency,
+            "members": members,
+            "can_manage": request.user.has_perm(MANAGE),
+            "crumbs": crumbs(AGENCIES_CRUMB),
+        },
     )
 
 
 @login_required
 def agency_create(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    return _form_page(
-        request,
-        AgencyForm(_bound(request)),
-        save=lambda values: services.agency_create(actor=request.user, request=request, **values),
-        done=lambda obj: (f"{obj} added", obj.get_absolute_url()),
-        context={"title": "Add an agency", "crumbs": _crumbs(HOME, ("Agencies", "cscp:agency-list"))},
-    )
+    require(request.user, MANAGE)
+    form = AgencyForm(posted(request))
+    agency = submit(form, lambda data: services.agency_create(actor=request.user, request=request, **data))
+    if agency:
+        messages.success(request, f"{agency} added")
+        return redirect(agency)
+    return form_page(request, form, title="Add an agency", crumbs=crumbs(AGENCIES_CRUMB))
 
 
 @login_required
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _admin_object(request, Agency, pk)
-    return _form_page(
+    agency = get_object_for_user(request.user, MANAGE, Agency, pk=pk)
+    form = AgencyForm(posted(request), instance=agency)
+    saved = submit(form, lambda data: _update(request, agency, data))
+    if saved:
+        messages.success(request, f"{saved} saved")
+        return redirect(saved)
+    return form_page(
         request,
-        AgencyForm(_bound(request), instance=agency),
-        save=lambda values: services.record_update(obj=agency, actor=request.user, values=values, request=request),
-        done=lambda obj: (f"{obj} saved", obj.get_absolute_url()),
-        context={
-            "title": "Change an agency",
-            "caption": agency.name,
-            "crumbs": _crumbs(HOME, ("Agencies", "cscp:agency-list"), (agency.name, "cscp:agency-detail", agency.pk)),
-        },
+        form,
+        title="Change an agency",
+        caption=agency.name,
+        crumbs=crumbs(AGENCIES_CRUMB, (agency.name, agency.get_absolute_url())),
     )
 
 
@@ -287,7 +231,7 @@ ROLE_ORDER = Case(
 
 @login_required
 def group_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    require(request.user, READ)
     chairs = (
         GroupMembership.objects.filter(current_q(), role__in=GroupMembership.CHAIR_ROLES)
         .select_related("person")
@@ -325,52 +269,47 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "upcoming": group.meetings.filter(date__gte=today).order_by("date"),
             "past": group.meetings.filter(date__lt=today).order_by("-date"),
             "can_manage": request.user.has_perm(MANAGE),
+            "crumbs": crumbs(GROUPS_CRUMB),
         },
     )
 
 
 @login_required
 def group_create(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    return _form_page(
-        request,
-        GroupForm(_bound(request)),
-        save=lambda values: services.group_create(actor=request.user, request=request, **values),
-        done=lambda obj: (f"{obj} added", obj.get_absolute_url()),
-        context={"title": "Add a group", "crumbs": _crumbs(HOME, ("Groups", "cscp:group-list"))},
-    )
+    require(request.user, MANAGE)
+    form = GroupForm(posted(request))
+    group = submit(form, lambda data: services.group_create(actor=request.user, request=request, **data))
+    if group:
+        messages.success(request, f"{group} added")
+        return redirect(group)
+    return form_page(request, form, title="Add a group", crumbs=crumbs(GROUPS_CRUMB))
+
+
+def _group_crumbs(group: Group) -> list[tuple[str, str]]:
+    return crumbs(GROUPS_CRUMB, (group.name, group.get_absolute_url()))
 
 
 @login_required
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _admin_object(request, Group, pk)
-    return _form_page(
-        request,
-        GroupForm(_bound(request), instance=group),
-        save=lambda values: services.group_update(actor=request.user, group=group, values=values, request=request),
-        done=lambda obj: (f"{obj} saved", obj.get_absolute_url()),
-        context={
-            "title": "Change a group",
-            "caption": group.name,
-            "crumbs": _crumbs(HOME, ("Groups", "cscp:group-list"), (group.name, "cscp:group-detail", group.pk)),
-        },
+    group = get_object_for_user(request.user, MANAGE, Group, pk=pk)
+    form = GroupForm(posted(request), instance=group)
+    saved = submit(
+        form, lambda data: services.group_update(actor=request.user, group=group, values=data, request=request)
     )
+    if saved:
+        messages.success(request, f"{saved} saved")
+        return redirect(saved)
+    return form_page(request, form, title="Change a group", caption=group.name, crumbs=_group_crumbs(group))
 
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _admin_object(request, Group, pk)
-    return _form_page(
-        request,
-        MeetingForm(_bound(request), group=group),
-        save=lambda values: services.meeting_create(actor=request.user, group=group, request=request, **values),
-        done=lambda obj: ("Meeting added", group.get_absolute_url()),
-        context={
-            "title": "Add a meeting",
-            "caption": group.name,
-            "crumbs": _crumbs(HOME, ("Groups", "cscp:group-list"), (group.name, "cscp:group-detail", group.pk)),
-        },
-    )
+    group = get_object_for_user(request.user, MANAGE, Group, pk=pk)
+    form = MeetingForm(posted(request), group=group)
+    if submit(form, lambda data: services.meeting_create(actor=request.user, group=group, request=request, **data)):
+        messages.success(request, "Meeting added")
+        return redirect(group)
+    return form_page(request, form, title="Add a meeting", caption=group.name, crumbs=_group_crumbs(group))
 
 
 # The business plan and its priorities.
@@ -383,19 +322,20 @@ def _current_plan() -> BusinessPlan | None:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    require(request.user, READ)
     plans = BusinessPlan.objects.annotate(priority_count=Count("priorities")).order_by("-start_date", "pk")
     today = timezone.localdate()
     return render(
         request,
         "cscp/structure/plan_list.html",
-        {"plans": plans, "today": today, "can_manage": request.user.has_perm(MANAGE)},
+        {"plans": plans, "today": today, "can_manage": request.user.has_perm(MANAGE), "crumbs": crumbs()},
     )
 
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
+    # Every reader may read every plan: the refusal comes first, so it says nothing about which plans exist.
+    require(request.user, READ)
     plan = get_object_or_404(BusinessPlan, pk=pk)
     today = timezone.localdate()
     return render(
@@ -406,69 +346,60 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_current": plan.start_date <= today <= plan.end_date,
             "priorities": plan.priorities.order_by("number"),
             "can_manage": request.user.has_perm(MANAGE),
+            "crumbs": crumbs(PLANS_CRUMB),
         },
     )
 
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    return _form_page(
-        request,
-        BusinessPlanForm(_bound(request)),
-        save=lambda values: services.business_plan_create(actor=request.user, request=request, **values),
-        done=lambda obj: (f"{obj} added", reverse("cscp:plan-detail", args=[obj.pk])),
-        context={"title": "Add a business plan", "crumbs": _crumbs(HOME, ("Business plans", "cscp:plan-list"))},
-    )
+    require(request.user, MANAGE)
+    form = BusinessPlanForm(posted(request))
+    plan = submit(form, lambda data: services.business_plan_create(actor=request.user, request=request, **data))
+    if plan:
+        messages.success(request, f"{plan} added")
+        return redirect("cscp:plan-detail", pk=plan.pk)
+    return form_page(request, form, title="Add a business plan", crumbs=crumbs(PLANS_CRUMB))
+
+
+def _plan_crumbs(plan: BusinessPlan) -> list[tuple[str, str]]:
+    return crumbs(PLANS_CRUMB, (plan.title, reverse_lazy("cscp:plan-detail", args=[plan.pk])))
 
 
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _admin_object(request, BusinessPlan, pk)
-    return _form_page(
-        request,
-        BusinessPlanForm(_bound(request), instance=plan),
-        save=lambda values: services.record_update(obj=plan, actor=request.user, values=values, request=request),
-        done=lambda obj: (f"{obj} saved", reverse("cscp:plan-detail", args=[obj.pk])),
-        context={
-            "title": "Change a business plan",
-            "caption": plan.title,
-            "crumbs": _crumbs(HOME, ("Business plans", "cscp:plan-list"), (plan.title, "cscp:plan-detail", plan.pk)),
-        },
-    )
+    plan = get_object_for_user(request.user, MANAGE, BusinessPlan, pk=pk)
+    form = BusinessPlanForm(posted(request), instance=plan)
+    saved = submit(form, lambda data: _update(request, plan, data))
+    if saved:
+        messages.success(request, f"{saved} saved")
+        return redirect("cscp:plan-detail", pk=saved.pk)
+    return form_page(request, form, title="Change a business plan", caption=plan.title, crumbs=_plan_crumbs(plan))
 
 
 @login_required
 def priority_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _admin_object(request, BusinessPlan, pk)
-    return _form_page(
-        request,
-        PriorityForm(_bound(request), plan=plan),
-        save=lambda values: services.priority_create(actor=request.user, plan=plan, request=request, **values),
-        done=lambda obj: (f"Priority {obj.number} added", reverse("cscp:plan-detail", args=[plan.pk])),
-        context={
-            "title": "Add a priority",
-            "caption": plan.title,
-            "crumbs": _crumbs(HOME, ("Business plans", "cscp:plan-list"), (plan.title, "cscp:plan-detail", plan.pk)),
-        },
+    plan = get_object_for_user(request.user, MANAGE, BusinessPlan, pk=pk)
+    form = PriorityForm(posted(request), plan=plan)
+    priority = submit(
+        form, lambda data: services.priority_create(actor=request.user, plan=plan, request=request, **data)
     )
+    if priority:
+        messages.success(request, f"Priority {priority.number} added")
+        return redirect("cscp:plan-detail", pk=plan.pk)
+    return form_page(request, form, title="Add a priority", caption=plan.title, crumbs=_plan_crumbs(plan))
 
 
 @login_required
 def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_object_for_user(request.user, MANAGE, Priority.objects.select_related("plan"), pk=pk)
     plan = priority.plan
-    return _form_page(
-        request,
-        PriorityForm(_bound(request), plan=plan, instance=priority),
-        save=lambda values: services.record_update(obj=priority, actor=request.user, values=values, request=request),
-        done=lambda obj: (f"Priority {obj.number} saved", reverse("cscp:plan-detail", args=[plan.pk])),
-        context={
-            "title": "Change a priority",
-            "caption": plan.title,
-            "crumbs": _crumbs(HOME, ("Business plans", "cscp:plan-list"), (plan.title, "cscp:plan-detail", plan.pk)),
-        },
-    )
+    form = PriorityForm(posted(request), plan=plan, instance=priority)
+    saved = submit(form, lambda data: _update(request, priority, data))
+    if saved:
+        messages.success(request, f"Priority {saved.number} saved")
+        return redirect("cscp:plan-detail", pk=plan.pk)
+    return form_page(request, form, title="Change a priority", caption=plan.title, crumbs=_plan_crumbs(plan))
 
 
 # Themes.
@@ -476,37 +407,35 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def theme_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    require(request.user, READ)
     return render(
         request,
         "cscp/structure/theme_list.html",
-        {"themes": Theme.objects.order_by("-is_active", "name"), "can_manage": request.user.has_perm(MANAGE)},
+        {
+            "themes": Theme.objects.order_by("-is_active", "name"),
+            "can_manage": request.user.has_perm(MANAGE),
+            "crumbs": crumbs(),
+        },
     )
 
 
 @login_required
 def theme_create(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    return _form_page(
-        request,
-        ThemeForm(_bound(request)),
-        save=lambda values: services.theme_create(actor=request.user, request=request, **values),
-        done=lambda obj: (f"{obj} added", reverse("cscp:theme-list")),
-        context={"title": "Add a theme", "crumbs": _crumbs(HOME, ("Themes", "cscp:theme-list"))},
-    )
+    require(request.user, MANAGE)
+    form = ThemeForm(posted(request))
+    theme = submit(form, lambda data: services.theme_create(actor=request.user, request=request, **data))
+    if theme:
+        messages.success(request, f"{theme} added")
+        return redirect("cscp:theme-list")
+    return form_page(request, form, title="Add a theme", crumbs=crumbs(THEMES_CRUMB))
 
 
 @login_required
 def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = _admin_object(request, Theme, pk)
-    return _form_page(
-        request,
-        ThemeForm(_bound(request), instance=theme),
-        save=lambda values: services.record_update(obj=theme, actor=request.user, values=values, request=request),
-        done=lambda obj: (f"{obj} saved", reverse("cscp:theme-list")),
-        context={
-            "title": "Change a theme",
-            "caption": theme.name,
-            "crumbs": _crumbs(HOME, ("Themes", "cscp:theme-list")),
-        },
-    )
+    theme = get_object_for_user(request.user, MANAGE, Theme, pk=pk)
+    form = ThemeForm(posted(request), instance=theme)
+    saved = submit(form, lambda data: _update(request, theme, data))
+    if saved:
+        messages.success(request, f"{saved} saved")
+        return redirect("cscp:theme-list")
+    return form_page(request, form, title="Change a theme", caption=theme.name, crumbs=crumbs(THEMES_CRUMB))
