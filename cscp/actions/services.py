@@ -26,7 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cscp.actions import transitions
 from cscp.actions.models import Action, ActionNote
+from cscp.actions.transitions import refuse_unless_allowed
 from cscp.audit import record_event
 from cscp.models import Agency, Group, Person, Priority
 from cscp.notifications import notify
@@ -296,8 +298,7 @@ def action_update(*, actor: Person, action: Action, values: dict[str, Any], requ
         raise ValueError(f"action_update cannot change {sorted(unknown)}: each stage has its own service")
     _check_actor_may(actor, "actions.change_action", action)
     action = _lock(action)
-    if action.stage == Action.Stage.CLOSED:
-        raise ValidationError("This action is closed: reopen it before changing it")
+    refuse_unless_allowed(transitions.change_blocked(action))
     values = dict(values)
     for name in ("title", "description", "source_reference", "source_url"):
         if name in values:
@@ -343,9 +344,8 @@ def action_note_add(
     action = _lock(action)
     noted_on = noted_on or _today()
     text = (text or "").strip()
+    refuse_unless_allowed(transitions.note_blocked(action))
     errors: dict[str, str] = {}
-    if action.stage == Action.Stage.CLOSED:
-        raise ValidationError("This action is closed: reopen it before adding a progress note")
     if not text:
         errors["text"] = "Enter the progress note"
     if progress and progress not in Action.Progress.values:
@@ -388,8 +388,7 @@ def action_complete(
     """Mark an open action complete, with evidence of what was done (and, optionally, a file of it)."""
     _check_actor_may(actor, "actions.change_action", action)
     action = _lock(action)
-    if action.stage != Action.Stage.OPEN:
-        raise ValidationError(f"This action is already {action.get_stage_display().lower()}")
+    refuse_unless_allowed(transitions.complete_blocked(action))
     evidence = (evidence or "").strip()
     errors: dict[str, str] = {}
     if completed_on is None:
@@ -443,14 +442,7 @@ def action_sign_off(*, actor: Person, action: Action, request=None) -> Action:
     """The owning group's chair or vice-chair (or an admin) accepts the evidence that the action is done."""
     _check_actor_may(actor, "actions.sign_off_action", action)
     action = _lock(action)
-    if not action.completion_evidence.strip():
-        raise ValidationError("Add evidence of completion before signing off")
-    if action.stage != Action.Stage.COMPLETED:
-        if action.signed_off_at is not None:
-            raise ValidationError("This action has already been signed off")
-        raise ValidationError("Mark the action as complete before signing it off")
-    if action.signed_off_at is not None:
-        raise ValidationError("This action has already been signed off")
+    refuse_unless_allowed(transitions.sign_off_blocked(action))
     action.signed_off_at = timezone.now()
     action.signed_off_by = actor
     _save(action, actor=actor, reason="Signed off")
@@ -463,10 +455,7 @@ def action_record_impact(*, actor: Person, action: Action, made_difference: str,
     """The last step: whether the signed-off action made a difference, and how the group knows."""
     _check_actor_may(actor, "actions.test_action_impact", action)
     action = _lock(action)
-    if action.stage == Action.Stage.IMPACT_TESTED:
-        raise ValidationError("The impact of this action has already been recorded")
-    if action.stage != Action.Stage.COMPLETED or action.signed_off_at is None:
-        raise ValidationError("Sign off the action before recording its impact")
+    refuse_unless_allowed(transitions.impact_blocked(action))
     finding = (finding or "").strip()
     errors: dict[str, str] = {}
     if made_difference not in Action.Difference.values:
@@ -495,27 +484,44 @@ def action_record_impact(*, actor: Person, action: Action, made_difference: str,
 # Closing and reopening.
 
 
-@transaction.atomic
-def action_close(*, actor: Person, action: Action, reason: str, request=None) -> Action:
-    """Close an action: done and tested, superseded, or no longer needed. The reason is kept in its history."""
-    _check_actor_may(actor, "actions.close_action", action)
-    action = _lock(action)
-    if action.stage == Action.Stage.CLOSED:
-        raise ValidationError("This action is already closed")
+def _reason_given(reason: str, required_message: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Enter why the action is being closed"})
-    stage_before = action.stage
-    action.stage = Action.Stage.CLOSED
-    action.closed_at = timezone.now()
-    _save(action, actor=actor, reason=f"Closed: {reason}"[:100])
+        raise ValidationError({"reason": required_message})
+    return reason
+
+
+def _save_with_reason(action: Action, *, actor: Person, code: str, verb: str, reason: str, stage_before: str, request):
+    """Save a close or a reopen with its reason, in the history and in its audit event."""
+    _save(action, actor=actor, reason=f"{verb}: {reason}"[:100])
     record_event(
-        "actions.action.closed",
+        code,
         actor=actor,
         obj=action,
         request=request,
         message=reason,
         data={"reason": reason, "stage_before": stage_before},
+    )
+
+
+@transaction.atomic
+def action_close(*, actor: Person, action: Action, reason: str, request=None) -> Action:
+    """Close an action: done and tested, superseded, or no longer needed. The reason is kept in its history."""
+    _check_actor_may(actor, "actions.close_action", action)
+    action = _lock(action)
+    refuse_unless_allowed(transitions.close_blocked(action))
+    reason = _reason_given(reason, "Enter why the action is being closed")
+    stage_before = action.stage
+    action.stage = Action.Stage.CLOSED
+    action.closed_at = timezone.now()
+    _save_with_reason(
+        action,
+        actor=actor,
+        code="actions.action.closed",
+        verb="Closed",
+        reason=reason,
+        stage_before=stage_before,
+        request=request,
     )
     return action
 
@@ -529,11 +535,8 @@ def action_reopen(*, actor: Person, action: Action, reason: str, request=None) -
     """
     _check_actor_may(actor, "actions.close_action", action)
     action = _lock(action)
-    if action.stage == Action.Stage.OPEN:
-        raise ValidationError("This action is already open")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Enter why the action is being reopened"})
+    refuse_unless_allowed(transitions.reopen_blocked(action))
+    reason = _reason_given(reason, "Enter why the action is being reopened")
     stage_before = action.stage
     action.stage = Action.Stage.OPEN
     action.completed_on = None
@@ -544,13 +547,13 @@ def action_reopen(*, actor: Person, action: Action, reason: str, request=None) -
     action.made_difference = ""
     action.impact_finding = ""
     action.closed_at = None
-    _save(action, actor=actor, reason=f"Reopened: {reason}"[:100])
-    record_event(
-        "actions.action.reopened",
+    _save_with_reason(
+        action,
         actor=actor,
-        obj=action,
+        code="actions.action.reopened",
+        verb="Reopened",
+        reason=reason,
+        stage_before=stage_before,
         request=request,
-        message=reason,
-        data={"reason": reason, "stage_before": stage_before},
     )
     return action

@@ -16,15 +16,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cscp.actions import exports, selectors, services
+from cscp.actions import exports, selectors, services, transitions
 from cscp.actions import status as st
 from cscp.actions.forms import (
     ActionFilter,
@@ -36,9 +35,8 @@ from cscp.actions.forms import (
     ReasonForm,
 )
 from cscp.actions.models import Action
-from cscp.forms.errors import add_service_errors
 from cscp.models import Agency, AuditEvent, Group
-from cscp.pages import get_object_for_user, posted, require, submit
+from cscp.pages import crumbs, form_page, get_object_for_user, paginate, posted, posted_files, require, submit
 
 PAGE_SIZE = 50
 
@@ -63,11 +61,6 @@ EVENT_LABELS = {
 }
 
 
-def _posted(request: HttpRequest):
-    """The form data of a POST (even an empty one, so a bare confirmation button counts), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 def _action_queryset() -> QuerySet[Action]:
     return Action.objects.select_related(
         "owner_group", "owner_agency", "owner_person", "raised_by", "signed_off_by", "impact_tested_by", "priority"
@@ -88,16 +81,12 @@ def _with_status_tags(actions, today: datetime.date) -> list[Action]:
     return rows
 
 
-def _breadcrumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
-    return [("Home", reverse("cscp:home")), *items]
-
-
-def _tracker_crumb() -> tuple[str, str]:
-    return ("Actions", reverse("actions:list"))
-
-
-def _action_crumbs(action: Action) -> list[tuple[str, str]]:
-    return _breadcrumbs(_tracker_crumb(), (action.reference, reverse("actions:detail", args=[action.pk])))
+def _tracker_crumbs(action: Action | None = None) -> list[tuple[str, str]]:
+    """Home, the tracker and (on a step's page) the action: the breadcrumbs above the tracker's own pages."""
+    items = [("Actions", reverse("actions:list"))]
+    if action is not None:
+        items.append((action.reference, reverse("actions:detail", args=[action.pk])))
+    return crumbs(*items)
 
 
 # Lists: the tracker, a group's, an agency's and a person's own.
@@ -114,21 +103,34 @@ def _filtered(request: HttpRequest, actions: QuerySet[Action], *, hide: tuple[st
     return filters, filters.qs.order_by(*SORTS[sort]), sort, today
 
 
+def _query(request: HttpRequest, **changes) -> str:
+    """This list's query string with `changes` and without its page number: for a link that keeps the filters (a
+    new sort starts again at page 1). The pagination component keeps them itself."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        params[name] = value
+    return params.urlencode()
+
+
 def _sort_links(request: HttpRequest, sort: str) -> dict[str, dict]:
     """For each sortable column: the link that sorts by it (the other way if it is already the sort)."""
     links = {}
     for column in ("due", "status"):
-        params = request.GET.copy()
-        params.pop("page", None)
         current = sort.lstrip("-") == column
         descending = sort.startswith("-")
-        params["sort"] = f"-{column}" if current and not descending else column
         links[column] = {
-            "url": "?" + params.urlencode(),
+            "url": "?" + _query(request, sort=f"-{column}" if current and not descending else column),
             "aria_sort": ("descending" if descending else "ascending") if current else "none",
             "next": "descending" if current and not descending else "ascending",
         }
     return links
+
+
+def _raise_url(query: dict | None) -> str:
+    """The "Raise an action" page, with what this list fills in (such as its group)."""
+    url = reverse("actions:create")
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def _list_page(
@@ -138,7 +140,7 @@ def _list_page(
     title: str,
     hide: tuple[str, ...] = (),
     caption: str = "",
-    crumbs: list[tuple[str, str]] | None = None,
+    trail: list[tuple[str, str]] | None = None,
     new_action_query: dict | None = None,
     export_query: dict | None = None,
     empty: str = "There are no actions to show you.",
@@ -147,14 +149,8 @@ def _list_page(
     exportable: bool = True,
 ) -> HttpResponse:
     filters, ordered, sort, today = _filtered(request, actions, hide=hide)
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, ordered, PAGE_SIZE)
     page.object_list = _with_status_tags(page.object_list, today)
-    params = request.GET.copy()
-    params.pop("page", None)
-    export_params = request.GET.copy()
-    export_params.pop("page", None)
-    for name, value in (export_query or {}).items():
-        export_params[name] = value
     return render(
         request,
         "actions/action_list.html",
@@ -162,17 +158,17 @@ def _list_page(
             "title": title,
             "caption": caption,
             "intro": intro,
-            "crumbs": crumbs or _breadcrumbs(),
+            "crumbs": trail or crumbs(),
             "filter": filters,
             "page": page,
-            "query": params.urlencode(),
             "sort": sort,
             "sort_links": _sort_links(request, sort),
             "filter_keep": {"sort": sort} if sort != DEFAULT_SORT else {},
             "filtered": filters.active,
-            "export_query": export_params.urlencode() if exportable else None,
-            "can_raise": request.user.has_perm("actions.raise_action") if can_raise is None else can_raise,
-            "new_action_query": urlencode(new_action_query or {}),
+            "export_query": _query(request, **(export_query or {})) if exportable else None,
+            "raise_url": _raise_url(new_action_query)
+            if (request.user.has_perm("actions.raise_action") if can_raise is None else can_raise)
+            else "",
             "empty": empty,
             "hidden_columns": hide,
         },
@@ -198,7 +194,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         selectors.actions_for_person(request.user),
         title="Your actions",
         intro="The actions you are named as the owner of.",
-        crumbs=_breadcrumbs(_tracker_crumb()) if selectors.may_see_some_actions(request.user) else None,
+        trail=_tracker_crumbs() if selectors.may_see_some_actions(request.user) else None,
         empty="You are not named as the owner of any action.",
         # The downloads are of the tracker, which may hold more than this person's own.
         exportable=False,
@@ -215,7 +211,7 @@ def group_actions(request: HttpRequest, pk: int) -> HttpResponse:
         title=f"{group.name}: actions",
         caption=group.name,
         hide=("owner_group",),
-        crumbs=_breadcrumbs(("Groups", reverse("cscp:group-list")), (group.name, group.get_absolute_url())),
+        trail=crumbs(("Groups", reverse("cscp:group-list")), (group.name, group.get_absolute_url())),
         new_action_query={"owner_group": group.pk},
         can_raise=may_raise,
         export_query={"owner_group": group.pk},
@@ -232,7 +228,7 @@ def agency_actions(request: HttpRequest, pk: int) -> HttpResponse:
         title=f"{agency.name}: actions",
         caption=agency.name,
         hide=("owner_agency",),
-        crumbs=_breadcrumbs(("Agencies", reverse("cscp:agency-list")), (agency.name, agency.get_absolute_url())),
+        trail=crumbs(("Agencies", reverse("cscp:agency-list")), (agency.name, agency.get_absolute_url())),
         export_query={"owner_agency": agency.pk},
         can_raise=False,
         empty=f"{agency.name} does not own any actions.",
@@ -299,19 +295,14 @@ def _last_reason(happened: list[dict], code: str) -> str:
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = _fetch(request, pk, "actions.view_action")
-    today = timezone.localdate()
     happened, versions = _history(action)
-    user = request.user
-    open_ = action.stage == Action.Stage.OPEN
-    may_change = user.has_perm("actions.change_action", action)
-    may_sign_off = user.has_perm("actions.sign_off_action", action)
     return render(
         request,
         "actions/action_detail.html",
         {
             "action": action,
-            "crumbs": _breadcrumbs(_tracker_crumb()),
-            "status_tag": st.tag(st.derived_status(action, today)),
+            "crumbs": _tracker_crumbs(),
+            "status_tag": st.tag(st.derived_status(action, timezone.localdate())),
             "notes": action.notes.select_related("author"),
             "themes": list(action.themes.order_by("name")),
             "happened": happened,
@@ -320,15 +311,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action.stage == Action.Stage.CLOSED
             else "",
             "evidence_name": os.path.basename(action.evidence_file.name) if action.evidence_file else "",
-            "may_change": may_change and action.stage != Action.Stage.CLOSED,
-            "may_add_note": may_change and action.stage in (Action.Stage.OPEN, Action.Stage.COMPLETED),
-            "may_complete": may_change and open_,
-            "may_sign_off": may_sign_off and action.stage == Action.Stage.COMPLETED and not action.signed_off_at,
-            "may_record_impact": user.has_perm("actions.test_action_impact", action)
-            and action.stage == Action.Stage.COMPLETED
-            and action.signed_off_at is not None,
-            "may_close": user.has_perm("actions.close_action", action) and action.stage != Action.Stage.CLOSED,
-            "may_reopen": user.has_perm("actions.close_action", action) and not open_,
+            # The buttons: each step this person may take now, by the same guard its service applies.
+            "offered": transitions.offered(request.user, action),
         },
     )
 
@@ -381,11 +365,7 @@ def raise_action_page(
     if action is not None:
         messages.success(request, f"Action {action.reference} raised")
         return redirect("actions:detail", pk=action.pk)
-    return render(
-        request,
-        "actions/action_form.html",
-        {"form": form, "title": "Raise an action", "raised_from": intro, "crumbs": crumbs},
-    )
+    return form_page(request, form, title="Raise an action", crumbs=crumbs, intro=intro)
 
 
 @login_required
@@ -395,59 +375,64 @@ def action_create(request: HttpRequest) -> HttpResponse:
         request,
         initial=_prefill(request, request.user) if request.method == "GET" else {},
         raise_action=lambda values: services.action_create(actor=request.user, request=request, **values),
-        crumbs=_breadcrumbs(_tracker_crumb()),
+        crumbs=_tracker_crumbs(),
+    )
+
+
+def _step_page(
+    request: HttpRequest,
+    action: Action,
+    form,
+    *,
+    run: Callable[[dict], object],
+    done: str,
+    title: str,
+    blocked: str,
+    template: str = "actions/action_step.html",
+) -> HttpResponse:
+    """A step of the action's life: its form, under the warning its guard gives when the step cannot be taken now;
+    when sent, the step's service (which applies the same guard), then back to the action with a message."""
+    if submit(form, run) is not None:
+        messages.success(request, done)
+        return redirect("actions:detail", pk=action.pk)
+    return form_page(
+        request,
+        form,
+        title=title,
+        crumbs=_tracker_crumbs(action),
+        caption=f"Action {action.reference}",
+        template=template,
+        action=action,
+        warning=blocked,
     )
 
 
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = _fetch(request, pk, "actions.change_action")
-    form = ActionForm(_posted(request), initial=ActionForm.initial_for(action), user=request.user, action=action)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(actor=request.user, action=action, values=form.values(), request=request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} saved")
-            return redirect("actions:detail", pk=action.pk)
-    return render(
+    form = ActionForm(posted(request), initial=ActionForm.initial_for(action), user=request.user, action=action)
+    return _step_page(
         request,
-        "actions/action_form.html",
-        {
-            "form": form,
-            "title": "Change the action",
-            "action": action,
-            "crumbs": _action_crumbs(action),
-            "blocked": "This action is closed: reopen it before changing it."
-            if action.stage == Action.Stage.CLOSED
-            else "",
-        },
+        action,
+        form,
+        run=lambda _data: services.action_update(
+            actor=request.user, action=action, values=form.values(), request=request
+        ),
+        done=f"Action {action.reference} saved",
+        title="Change the action",
+        blocked=transitions.change_blocked(action),
+        template="includes/form_page.html",
     )
-
-
-def _step_page(request: HttpRequest, action: Action, form, *, template: str, run, done: str, context: dict):
-    """Validate, run the step's service, then back to the action with a message; or the form with its errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("actions:detail", pk=action.pk)
-    return render(request, template, {"form": form, "action": action, "crumbs": _action_crumbs(action), **context})
 
 
 @login_required
 def action_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = _fetch(request, pk, "actions.change_action")
-    form = NoteForm(_posted(request), action=action)
+    form = NoteForm(posted(request), action=action)
     return _step_page(
         request,
         action,
         form,
-        template="actions/action_step.html",
         run=lambda data: services.action_note_add(
             actor=request.user,
             action=action,
@@ -457,19 +442,19 @@ def action_note_add(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         ),
         done="Progress note added",
-        context={"title": "Add a progress note"},
+        title="Add a progress note",
+        blocked=transitions.note_blocked(action),
     )
 
 
 @login_required
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
     action = _fetch(request, pk, "actions.change_action")
-    form = CompleteForm(_posted(request), request.FILES or None, action=action)
+    form = CompleteForm(posted(request), posted_files(request), action=action)
     return _step_page(
         request,
         action,
         form,
-        template="actions/action_step.html",
         run=lambda data: services.action_complete(
             actor=request.user,
             action=action,
@@ -479,52 +464,33 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         ),
         done=f"Action {action.reference} marked as complete",
-        context={
-            "title": "Mark the action as complete",
-            "blocked": ""
-            if action.stage == Action.Stage.OPEN
-            else f"This action is already {action.get_stage_display().lower()}.",
-        },
+        title="Mark the action as complete",
+        blocked=transitions.complete_blocked(action),
     )
 
 
 @login_required
 def action_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     action = _fetch(request, pk, "actions.sign_off_action")
-    form = ConfirmForm(_posted(request))
-    blocked = ""
-    if not action.completion_evidence.strip():
-        blocked = "There is no evidence that this action is complete. Add evidence of completion before signing off."
-    elif action.signed_off_at:
-        blocked = "This action has already been signed off."
-    elif action.stage != Action.Stage.COMPLETED:
-        now = st.label(st.derived_status(action, timezone.localdate())).lower()
-        blocked = f"This action is {now}: mark it as complete before signing it off."
     return _step_page(
         request,
         action,
-        form,
-        template="actions/action_sign_off.html",
-        run=lambda data: services.action_sign_off(actor=request.user, action=action, request=request),
+        ConfirmForm(posted(request)),
+        run=lambda _data: services.action_sign_off(actor=request.user, action=action, request=request),
         done=f"Action {action.reference} signed off",
-        context={"title": "Sign off the action", "blocked": blocked},
+        title="Sign off this action?",
+        blocked=transitions.sign_off_blocked(action),
+        template="actions/action_sign_off.html",
     )
 
 
 @login_required
 def action_impact(request: HttpRequest, pk: int) -> HttpResponse:
     action = _fetch(request, pk, "actions.test_action_impact")
-    form = ImpactForm(_posted(request))
-    blocked = ""
-    if action.stage == Action.Stage.IMPACT_TESTED:
-        blocked = "The impact of this action has already been recorded."
-    elif action.stage != Action.Stage.COMPLETED or action.signed_off_at is None:
-        blocked = "This action has not been signed off. Sign it off before recording its impact."
     return _step_page(
         request,
         action,
-        form,
-        template="actions/action_step.html",
+        ImpactForm(posted(request)),
         run=lambda data: services.action_record_impact(
             actor=request.user,
             action=action,
@@ -533,57 +499,62 @@ def action_impact(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         ),
         done=f"The impact of action {action.reference} was recorded",
-        context={"title": "Record the action's impact", "blocked": blocked},
+        title="Record the action's impact",
+        blocked=transitions.impact_blocked(action),
+    )
+
+
+def _reason_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    title: str,
+    question: str,
+    hint: str,
+    required_message: str,
+    service: Callable[..., Action],
+    guard: Callable[[Action], str],
+    done: str,
+) -> HttpResponse:
+    """Closing or reopening: why, then the service (whose button says what the page's title does)."""
+    action = _fetch(request, pk, "actions.close_action")
+    form = ReasonForm(posted(request), label=question, hint=hint, required_message=required_message, submit_label=title)
+    return _step_page(
+        request,
+        action,
+        form,
+        run=lambda data: service(actor=request.user, action=action, reason=data["reason"], request=request),
+        done=done.format(reference=action.reference),
+        title=title,
+        blocked=guard(action),
     )
 
 
 @login_required
 def action_close(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "actions.close_action")
-    form = ReasonForm(
-        _posted(request),
-        label="Why is the action being closed?",
+    return _reason_page(
+        request,
+        pk,
+        title="Close the action",
+        question="Why is the action being closed?",
         hint="For example, its impact has been tested, or it was replaced by action A-0123",
         required_message="Enter why the action is being closed",
-        submit_label="Close the action",
-    )
-    return _step_page(
-        request,
-        action,
-        form,
-        template="actions/action_step.html",
-        run=lambda data: services.action_close(
-            actor=request.user, action=action, reason=data["reason"], request=request
-        ),
-        done=f"Action {action.reference} closed",
-        context={
-            "title": "Close the action",
-            "blocked": "This action is already closed." if action.stage == Action.Stage.CLOSED else "",
-        },
+        service=services.action_close,
+        guard=transitions.close_blocked,
+        done="Action {reference} closed",
     )
 
 
 @login_required
 def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _fetch(request, pk, "actions.close_action")
-    form = ReasonForm(
-        _posted(request),
-        label="Why is the action being reopened?",
+    return _reason_page(
+        request,
+        pk,
+        title="Reopen the action",
+        question="Why is the action being reopened?",
         hint="Its sign-off and impact test will be cleared; its evidence and history are kept",
         required_message="Enter why the action is being reopened",
-        submit_label="Reopen the action",
-    )
-    return _step_page(
-        request,
-        action,
-        form,
-        template="actions/action_step.html",
-        run=lambda data: services.action_reopen(
-            actor=request.user, action=action, reason=data["reason"], request=request
-        ),
-        done=f"Action {action.reference} reopened",
-        context={
-            "title": "Reopen the action",
-            "blocked": "This action is already open." if action.stage == Action.Stage.OPEN else "",
-        },
+        service=services.action_reopen,
+        guard=transitions.reopen_blocked,
+        done="Action {reference} reopened",
     )

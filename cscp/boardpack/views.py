@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,7 @@ from cscp.boardpack.reports import board_pack_context
 from cscp.boardpack.selectors import board_meetings
 from cscp.boardpack.services import board_pack_generate
 from cscp.models import Meeting
-from cscp.pages import get_object_for_user
+from cscp.pages import crumbs, get_object_for_user, paginate, refusal, require
 
 VIEW = "boardpack.view"
 GENERATE = "boardpack.generate"
@@ -41,18 +40,18 @@ def _pack_of(meeting: Meeting) -> BoardPack | None:
 
 @login_required
 def board_meeting_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(VIEW):
-        raise PermissionDenied
+    require(request.user, VIEW)
     today = timezone.localdate()
     meetings = board_meetings()
-    upcoming = list(meetings.filter(date__gte=today).order_by("date", "pk"))
-    past = Paginator(meetings.filter(date__lt=today).order_by("-date", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     return render(
         request,
         "boardpack/board_meeting_list.html",
-        {"upcoming": upcoming, "past": past, "can_generate": request.user.has_perm(GENERATE)},
+        {
+            "crumbs": crumbs(),
+            "upcoming": list(meetings.filter(date__gte=today).order_by("date", "pk")),
+            "past": paginate(request, meetings.filter(date__lt=today).order_by("-date", "-pk"), PAGE_SIZE),
+            "can_generate": request.user.has_perm(GENERATE),
+        },
     )
 
 
@@ -62,6 +61,7 @@ def _preview(request: HttpRequest, meeting: Meeting, *, errors: list[str] | None
         "boardpack/board_pack.html",
         {
             **board_pack_context(meeting),
+            "crumbs": crumbs(("Board packs", reverse("boardpack:meetings"))),
             "pack": _pack_of(meeting),
             "can_generate": request.user.has_perm(GENERATE, meeting),
             "errors": errors or [],
@@ -80,10 +80,9 @@ def board_pack(request: HttpRequest, pk: int) -> HttpResponse:
 def board_pack_generate_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _board_meeting(request, pk, GENERATE)
     had_pack = _pack_of(meeting) is not None
-    try:
-        board_pack_generate(meeting=meeting, actor=request.user, request=request)
-    except ValidationError as exc:
-        return _preview(request, meeting, errors=exc.messages)
+    errors = refusal(lambda: board_pack_generate(meeting=meeting, actor=request.user, request=request))
+    if errors:
+        return _preview(request, meeting, errors=errors)
     messages.success(request, "Board pack generated again" if had_pack else "Board pack generated")
     return redirect("boardpack:detail", pk=meeting.pk)
 

@@ -31,6 +31,12 @@ def _errors(response) -> list[str]:
     return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", summary.group(1), re.S)]
 
 
+def _warning(response) -> str:
+    """The words of the page's warning text, or "" when it has none."""
+    found = re.search(r'govuk-warning-text__text">(.*?)</strong>', _page(response), re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<span.*?</span>", "", found.group(1), flags=re.S)).strip() if found else ""
+
+
 def _new_action_data(partnership, **changes) -> dict:
     data = {
         "title": "Refresh the escalation policy",
@@ -324,7 +330,7 @@ def test_the_chair_signs_off_after_confirming(client_for, partnership, action):
 
 def test_signing_off_with_no_evidence_says_what_to_do(client_for, action):
     url = reverse("actions:sign-off", args=[action.pk])
-    assert "Add evidence of completion before signing off" in _page(client_for("chair").get(url))
+    assert _warning(client_for("chair").get(url)) == "Add evidence of completion before signing off"
     response = client_for("chair").post(url)
     assert response.status_code == 200 and _errors(response) == ["Add evidence of completion before signing off"]
     action.refresh_from_db()
@@ -345,7 +351,8 @@ def test_someone_who_is_not_the_chair_cannot_sign_off(client_for, partnership, a
 def test_the_impact_cannot_be_recorded_before_sign_off(client_for, partnership, action):
     complete(partnership, action)
     url = reverse("actions:impact", args=[action.pk])
-    assert "Sign it off before recording its impact" in _page(client_for("chair").get(url))
+    # The page warns in the words the refusal uses.
+    assert _warning(client_for("chair").get(url)) == "Sign off the action before recording its impact"
     response = client_for("chair").post(url, {"made_difference": "yes", "finding": "Better"})
     assert response.status_code == 200 and _errors(response) == ["Sign off the action before recording its impact"]
     action.refresh_from_db()
