@@ -16,8 +16,8 @@ from django.utils.text import slugify
 from cscp.actions import status as action_status
 from cscp.actions.models import Action
 from cscp.boardpack.selectors import escalations_decided_at, groups_reporting_in, pack_actions, reporting_cycle_for
+from cscp.impact import status as update_status
 from cscp.impact.selectors import (
-    STATUS_TAG_CLASSES,
     SUBMITTED_STATUSES,
     active_sections,
     is_update_late,
@@ -76,7 +76,7 @@ def impact_updates_section(*, meeting: Meeting, **kwargs) -> dict:
                 "anchor": f"update-{group.pk}",
                 "received": received,
                 "status": status,
-                "status_tag_class": STATUS_TAG_CLASSES.get(status, "govuk-tag--grey"),
+                "status_tag_class": update_status.tag(update.status).css_class if received else "govuk-tag--grey",
                 "late": is_update_late(update, cycle, today),
                 "submitted_on": timezone.localdate(update.submitted_at) if received and update.submitted_at else None,
                 "submitted_by": update.submitted_by if received else None,

@@ -22,6 +22,7 @@ from cscp.actions.models import Action
 from cscp.actions.views import raise_action_page
 from cscp.forms.errors import add_service_errors
 from cscp.impact import services
+from cscp.impact import status as st
 from cscp.impact.forms import (
     OPEN,
     CommentForm,
@@ -46,11 +47,7 @@ from cscp.impact.models import (
 from cscp.impact.reports import impact_update_context
 from cscp.impact.rules import can_use_impact_pages
 from cscp.impact.selectors import (
-    LATE,
-    NOT_STARTED,
-    STATUS_TAG_CLASSES,
     SUBMITTED_STATUSES,
-    TASK_NOT_STARTED,
     current_cycle,
     due_updates_for_cycles,
     escalations_visible_to,
@@ -166,12 +163,12 @@ def update_list(request: HttpRequest) -> HttpResponse:
 
 
 def _status_counts(dues) -> list[dict]:
-    order = [NOT_STARTED, "Draft", "Submitted", "Changes requested", "Acknowledged", LATE]
-    counts = dict.fromkeys(order, 0)
+    counts = dict.fromkeys(st.STATUSES, 0)
     for due in dues:
-        counts[due.status_label] = counts.get(due.status_label, 0) + 1
+        counts[due.status] += 1
     return [
-        {"label": label, "count": count, "tag": STATUS_TAG_CLASSES.get(label, "")} for label, count in counts.items()
+        {"status": status, "label": st.label(status), "count": count, "tag": st.tag(status)}
+        for status, count in counts.items()
     ]
 
 
@@ -370,7 +367,7 @@ def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpRespo
     sections = sections_for_update(update)
     answers = dict(ImpactUpdateAnswer.objects.filter(update=update).values_list("section_id", "text"))
     statuses = section_task_statuses(update, {s.pk: answers.get(s.pk, "") for s in sections})
-    tasks = [{"section": s, "status": statuses.get(s.pk, TASK_NOT_STARTED)} for s in sections]
+    tasks = [{"section": s, "tag": st.task_tag(statuses.get(s.pk, st.TASK_NOT_STARTED))} for s in sections]
     evidence_count = update.actions.count() + update.evidence_links.count()
     missing = services.missing_required_sections(update)
     return render(
@@ -383,7 +380,8 @@ def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpRespo
             "tasks": tasks,
             "evidence_count": evidence_count,
             "missing": missing,
-            "completed_count": sum(1 for t in tasks if t["status"] == "Completed"),
+            "not_started": st.task_tag(st.TASK_NOT_STARTED),
+            "completed_count": sum(1 for t in tasks if t["tag"].status == st.TASK_COMPLETED),
             "is_late": update.submitted_at is None and _is_past_due(cycle),
             # What the Business Group asked to change, shown while the chair revises.
             "changes_request": (
