@@ -17,6 +17,7 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from cscp.impact import guards
 from cscp.impact import status as st
 from cscp.impact.models import (
     Escalation,
@@ -85,6 +86,11 @@ class DueUpdate:
     @property
     def is_submitted(self) -> bool:
         return self.update is not None and self.update.status in SUBMITTED_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        """Not started, or started and open to changes: the chair's button continues it."""
+        return self.update is None or not guards.update_edit_blocked(self.update)
 
     @property
     def edit_url(self) -> str:

@@ -3,7 +3,8 @@ and raising and deciding escalations.
 
 Each service is keyword-only and atomic, validates (raising ValidationError keyed by field), locks the row it
 transitions with `select_for_update()`, and writes an audit event with a dotted code. Views check who may act;
-services check that the act makes sense now (an update is not submitted twice, an outcome waits for a decision).
+services check that the act makes sense now (an update is not submitted twice, an outcome waits for a decision)
+through the guards in cscp.impact.guards, which the pages also ask before offering the button.
 
 Impact updates are written by two people at once (a chair and a vice-chair). Every change raises the update's
 `version`; a change made from an older version is refused with `UpdateChanged`, so nobody's text is silently
@@ -25,6 +26,7 @@ from django.utils.formats import date_format
 from cscp.actions.models import Action
 from cscp.actions.services import action_create
 from cscp.audit import record_event
+from cscp.impact import guards
 from cscp.impact.models import (
     Escalation,
     EvidenceLink,
@@ -42,7 +44,6 @@ STALE_MESSAGE = (
     "Someone else changed this update while you were editing. Their text is shown below; your text is kept in "
     "the box – merge them and save again"
 )
-EDITABLE_STATUSES = (ImpactUpdate.Status.DRAFT, ImpactUpdate.Status.CHANGES_REQUESTED)
 
 
 class UpdateChanged(ValidationError):
@@ -51,6 +52,12 @@ class UpdateChanged(ValidationError):
 
 def _long_date(day: datetime.date) -> str:
     return date_format(day, "j F Y")
+
+
+def _refuse(reason: str) -> None:
+    """Refuse with a guard's reason (cscp.impact.guards), when it gives one."""
+    if reason:
+        raise ValidationError(reason)
 
 
 def _required_text(value: str, field: str, message: str, errors: dict[str, str]) -> str:
@@ -320,13 +327,6 @@ def _lock_update(update: ImpactUpdate) -> ImpactUpdate:
     return ImpactUpdate.objects.select_for_update().select_related("cycle", "group").get(pk=update.pk)
 
 
-def _check_editable(update: ImpactUpdate) -> None:
-    if update.status not in EDITABLE_STATUSES:
-        raise ValidationError(
-            "This update has been submitted, so it cannot be changed unless the Business Group asks for changes"
-        )
-
-
 def _check_version(update: ImpactUpdate, version, field: str | None = None) -> None:
     try:
         matches = int(version) == update.version
@@ -356,7 +356,7 @@ def impact_update_save_section(
 ) -> ImpactUpdateAnswer:
     """Save one section's answer. `completed` is False for "Save and come back later"."""
     locked = _lock_update(update)
-    _check_editable(locked)
+    _refuse(guards.update_edit_blocked(locked))
     _check_version(locked, version, "text")
     if not section.is_active:
         raise ValidationError({"text": "This section is no longer part of the impact template"})
@@ -401,7 +401,7 @@ def impact_update_set_evidence(
 ) -> ImpactUpdate:
     """Choose the group's actions that evidence the update, remove links, and add a link to other evidence."""
     locked = _lock_update(update)
-    _check_editable(locked)
+    _refuse(guards.update_edit_blocked(locked))
     _check_version(locked, version)
     actions = list(actions)
     if any(action.owner_group_id != locked.group_id for action in actions):
@@ -473,26 +473,17 @@ def evidence_link_add(
     return link
 
 
-def missing_required_sections(update: ImpactUpdate) -> list[ImpactTemplateSection]:
-    answered = set(
-        ImpactUpdateAnswer.objects.filter(update=update).exclude(text="").values_list("section_id", flat=True)
-    )
-    return [
-        section
-        for section in ImpactTemplateSection.objects.filter(is_active=True, is_required=True).order_by("order", "pk")
-        if section.pk not in answered
-    ]
-
-
 @transaction.atomic
 def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, request=None) -> ImpactUpdate:
     """Submit the update to the Business Group. Refused, keyed `section-<pk>`, while a required section is empty."""
     locked = _lock_update(update)
-    _check_editable(locked)
-    _check_version(locked, version)
-    missing = missing_required_sections(locked)
-    if missing:
+    blocked = guards.update_submit_blocked(locked)
+    if blocked == guards.ANSWER_REQUIRED_SECTIONS:
+        # Beside each empty section, as the page that checks the answers shows them.
+        missing = guards.missing_required_sections(locked)
         raise ValidationError({f"section-{section.pk}": _missing_message(section) for section in missing})
+    _refuse(blocked)
+    _check_version(locked, version)
     resubmission = locked.status == ImpactUpdate.Status.CHANGES_REQUESTED
     # The submitted update keeps an answer to every section of the template as it stood, so it reads the same
     # after the template changes.
@@ -533,6 +524,7 @@ def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, req
     text = _required_text(text, "text", "Enter your comment", errors)
     if errors:
         raise ValidationError(errors)
+    _refuse(guards.update_comment_blocked(update))
     comment = ImpactUpdateComment.objects.create(update=update, author=actor, text=text)
     record_event("impact.update.commented", actor=actor, obj=update, request=request, data={"comment": comment.pk})
     url = reverse("impact:update-detail", args=[update.pk])
@@ -548,13 +540,6 @@ def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, req
     return comment
 
 
-def _check_submitted(update: ImpactUpdate, doing: str) -> None:
-    if update.status == ImpactUpdate.Status.ACKNOWLEDGED:
-        raise ValidationError(f"This update has already been acknowledged, so you cannot {doing}")
-    if update.status != ImpactUpdate.Status.SUBMITTED:
-        raise ValidationError(f"You can {doing} once the group has submitted its update")
-
-
 @transaction.atomic
 def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdate:
     """Send the update back to its group with what to change; its chair and vice-chair are told."""
@@ -563,7 +548,7 @@ def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: 
     if errors:
         raise ValidationError(errors)
     locked = _lock_update(update)
-    _check_submitted(locked, "ask for changes")
+    _refuse(guards.update_request_changes_blocked(locked))
     locked.status = ImpactUpdate.Status.CHANGES_REQUESTED
     _touch(locked, actor, "status")
     ImpactUpdateComment.objects.create(
@@ -585,7 +570,7 @@ def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: 
 @transaction.atomic
 def impact_update_acknowledge(*, actor: Person, update: ImpactUpdate, text: str = "", request=None) -> ImpactUpdate:
     locked = _lock_update(update)
-    _check_submitted(locked, "acknowledge it")
+    _refuse(guards.update_acknowledge_blocked(locked))
     locked.status = ImpactUpdate.Status.ACKNOWLEDGED
     locked.acknowledged_at = timezone.now()
     locked.acknowledged_by = actor
@@ -705,8 +690,7 @@ def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, r
     if errors:
         raise ValidationError(errors)
     locked = _lock_escalation(escalation)
-    if locked.status != Escalation.Status.AWAITING_DECISION:
-        raise ValidationError("The Board's decision on this escalation has already been recorded")
+    _refuse(guards.escalation_decide_blocked(locked))
     locked.status = Escalation.Status.DECIDED
     locked.decision = decision
     locked.decided_at = timezone.now()
@@ -734,10 +718,7 @@ def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome:
     if errors:
         raise ValidationError(errors)
     locked = _lock_escalation(escalation)
-    if locked.status == Escalation.Status.AWAITING_DECISION:
-        raise ValidationError("Record the Board's decision before the outcome")
-    if locked.status == Escalation.Status.CLOSED:
-        raise ValidationError("The outcome of this escalation has already been recorded")
+    _refuse(guards.escalation_outcome_blocked(locked))
     locked.status = Escalation.Status.CLOSED
     locked.outcome = outcome
     locked.outcome_recorded_at = timezone.now()
@@ -756,22 +737,12 @@ def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome:
     return locked
 
 
-def escalation_action_blocked(escalation: Escalation) -> str:
-    """Why no action can be raised from this escalation now, or "" when one can: the guard of the page's button and
-    of `escalation_action_raise`."""
-    if escalation.status == Escalation.Status.AWAITING_DECISION:
-        return "Actions are raised from an escalation once the Board has decided on it."
-    return ""
-
-
 @transaction.atomic
 def escalation_action_raise(*, actor: Person, escalation: Escalation, request=None, **values) -> Action:
     """Raise an action from an escalation: one in the tracker (through `action_create`, like every action), kept
     with the escalation it came from."""
     locked = _lock_escalation(escalation)
-    blocked = escalation_action_blocked(locked)
-    if blocked:
-        raise ValidationError(blocked)
+    _refuse(guards.escalation_action_blocked(locked))
     # Whatever the form said, the action's source is this escalation, and its link leads back to it.
     values["source"] = Action.Source.ESCALATION
     values["source_url"] = reverse("impact:escalation-detail", args=[locked.pk])

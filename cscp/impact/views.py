@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from cscp.actions.models import Action
 from cscp.actions.views import raise_action_page
 from cscp.forms.errors import add_service_errors
-from cscp.impact import services
+from cscp.impact import guards, services
 from cscp.impact import status as st
 from cscp.impact.forms import (
     OPEN,
@@ -107,18 +107,17 @@ def _update_for(request: HttpRequest, perm: str, pk: int) -> ImpactUpdate:
     return get_object_for_user(request.user, perm, UPDATE_QUERYSET, pk=pk)
 
 
-def _is_editable(update: ImpactUpdate) -> bool:
-    return update.status in services.EDITABLE_STATUSES
-
-
-def _redirect_when_submitted(request: HttpRequest, update: ImpactUpdate) -> HttpResponse | None:
-    if _is_editable(update):
+def _redirect_when_blocked(request: HttpRequest, blocked: str, to: str, pk: int) -> HttpResponse | None:
+    """A page for a transition its guard refuses now (cscp.impact.guards) sends the person back to the record with the
+    guard's reason; None when the transition may go ahead."""
+    if not blocked:
         return None
-    messages.info(
-        request,
-        "This update has been submitted. You can change it only if the Business Group asks for changes.",
-    )
-    return redirect("impact:update-detail", update.pk)
+    messages.info(request, blocked)
+    return redirect(to, pk)
+
+
+def _unless_editable(request: HttpRequest, update: ImpactUpdate) -> HttpResponse | None:
+    return _redirect_when_blocked(request, guards.update_edit_blocked(update), "impact:update-detail", update.pk)
 
 
 # The list of this cycle's updates.
@@ -142,7 +141,6 @@ def update_list(request: HttpRequest) -> HttpResponse:
                     "due": due,
                     "can_write": admin or due.group.pk in chaired,
                     "is_mine": due.group.pk in chaired,
-                    "editable": due.update is None or _is_editable(due.update),
                 }
             )
     mine = [row for row in rows if row["is_mine"]]
@@ -362,14 +360,14 @@ def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpRespo
     if not cycle.groups.filter(pk=group.pk).exists():
         raise Http404
     update = services.impact_update_start(actor=request.user, cycle=cycle, group=group, request=request)
-    if (response := _redirect_when_submitted(request, update)) is not None:
+    if (response := _unless_editable(request, update)) is not None:
         return response
     sections = sections_for_update(update)
     answers = dict(ImpactUpdateAnswer.objects.filter(update=update).values_list("section_id", "text"))
     statuses = section_task_statuses(update, {s.pk: answers.get(s.pk, "") for s in sections})
     tasks = [{"section": s, "tag": st.task_tag(statuses.get(s.pk, st.TASK_NOT_STARTED))} for s in sections]
     evidence_count = update.actions.count() + update.evidence_links.count()
-    missing = services.missing_required_sections(update)
+    submit_blocked = guards.update_submit_blocked(update)
     return render(
         request,
         "impact/update_edit.html",
@@ -379,7 +377,7 @@ def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpRespo
             "group": group,
             "tasks": tasks,
             "evidence_count": evidence_count,
-            "missing": missing,
+            "submit_blocked": submit_blocked,
             "not_started": st.task_tag(st.TASK_NOT_STARTED),
             "completed_count": sum(1 for t in tasks if t["tag"].status == st.TASK_COMPLETED),
             "is_late": update.submitted_at is None and _is_past_due(cycle),
@@ -411,7 +409,7 @@ def _section_after(update: ImpactUpdate, section: ImpactTemplateSection) -> Impa
 @login_required
 def update_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     update = _update_for(request, "impact.change_update", pk)
-    if (response := _redirect_when_submitted(request, update)) is not None:
+    if (response := _unless_editable(request, update)) is not None:
         return response
     section = get_object_or_404(ImpactTemplateSection, pk=section_pk, is_active=True)
     answer = ImpactUpdateAnswer.objects.filter(update=update, section=section).first()
@@ -471,7 +469,7 @@ def update_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
 @login_required
 def update_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     update = _update_for(request, "impact.change_update", pk)
-    if (response := _redirect_when_submitted(request, update)) is not None:
+    if (response := _unless_editable(request, update)) is not None:
         return response
     if request.method == "POST":
         form = EvidenceForm(request.POST, update=update)
@@ -531,7 +529,7 @@ def _check_page(request: HttpRequest, update: ImpactUpdate, *, errors=None, gene
 @login_required
 def update_check(request: HttpRequest, pk: int) -> HttpResponse:
     update = _update_for(request, "impact.change_update", pk)
-    if (response := _redirect_when_submitted(request, update)) is not None:
+    if (response := _unless_editable(request, update)) is not None:
         return response
     return _check_page(request, update)
 
@@ -554,7 +552,7 @@ def update_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             return _check_page(request, update, errors={k: v[0] for k, v in exc.message_dict.items()})
-        if not _is_editable(update):
+        if guards.update_edit_blocked(update):
             messages.info(request, " ".join(exc.messages))
             return redirect("impact:update-detail", update.pk)
         return _check_page(request, update, general_error=" ".join(exc.messages))
@@ -569,7 +567,6 @@ def _detail_page(request: HttpRequest, update: ImpactUpdate, *, comment_form=Non
     user = request.user
     context = impact_update_context(update)
     update = context["update"]
-    submitted = update.status == ImpactUpdate.Status.SUBMITTED
     return render(
         request,
         "impact/update_detail.html",
@@ -577,10 +574,12 @@ def _detail_page(request: HttpRequest, update: ImpactUpdate, *, comment_form=Non
             **context,
             "comment_form": comment_form or CommentForm(),
             "page_errors": list(page_errors),
-            "can_edit": user.has_perm("impact.change_update", update) and _is_editable(update),
-            "can_comment": user.has_perm("impact.comment_update", update),
-            "can_acknowledge": submitted and user.has_perm("impact.acknowledge_update", update),
-            "can_request_changes": submitted and user.has_perm("impact.request_update_changes", update),
+            "can_edit": not guards.update_edit_blocked(update) and user.has_perm("impact.change_update", update),
+            "can_comment": not guards.update_comment_blocked(update) and user.has_perm("impact.comment_update", update),
+            "can_acknowledge": not guards.update_acknowledge_blocked(update)
+            and user.has_perm("impact.acknowledge_update", update),
+            "can_request_changes": not guards.update_request_changes_blocked(update)
+            and user.has_perm("impact.request_update_changes", update),
             "can_escalate": user.has_perm("impact.escalate_from_update", update),
         },
     )
@@ -625,9 +624,9 @@ def update_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def update_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     update = _update_for(request, "impact.request_update_changes", pk)
-    if update.status != ImpactUpdate.Status.SUBMITTED:
-        messages.info(request, "You can ask for changes only to an update that is submitted and not yet acknowledged.")
-        return redirect("impact:update-detail", update.pk)
+    blocked = guards.update_request_changes_blocked(update)
+    if (response := _redirect_when_blocked(request, blocked, "impact:update-detail", update.pk)) is not None:
+        return response
     form = RequestChangesForm(_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -808,7 +807,7 @@ ESCALATION_QUERYSET = Escalation.objects.select_related(
 @login_required
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = get_object_for_user(request.user, "impact.view_escalation", ESCALATION_QUERYSET, pk=pk)
-    can_decide = request.user.has_perm("impact.decide_escalation", escalation)
+    may_decide = request.user.has_perm("impact.decide_escalation", escalation)
     return render(
         request,
         "impact/escalation_detail.html",
@@ -816,9 +815,9 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "escalation": escalation,
             "themes": list(escalation.themes.order_by("name")),
             "actions": list(escalation.actions.order_by("reference")),
-            "can_decide": can_decide and escalation.status == Escalation.Status.AWAITING_DECISION,
-            "can_record_outcome": can_decide and escalation.status == Escalation.Status.DECIDED,
-            "can_raise_action": not services.escalation_action_blocked(escalation)
+            "can_decide": may_decide and not guards.escalation_decide_blocked(escalation),
+            "can_record_outcome": may_decide and not guards.escalation_outcome_blocked(escalation),
+            "can_raise_action": not guards.escalation_action_blocked(escalation)
             and request.user.has_perm("impact.raise_action_from_escalation", escalation),
         },
     )
@@ -842,9 +841,9 @@ def _escalation_question(request, escalation, form, *, title: str, submit_label:
 @login_required
 def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = get_object_for_user(request.user, "impact.decide_escalation", ESCALATION_QUERYSET, pk=pk)
-    if escalation.status != Escalation.Status.AWAITING_DECISION:
-        messages.info(request, "The Board's decision on this escalation has already been recorded.")
-        return redirect("impact:escalation-detail", escalation.pk)
+    blocked = guards.escalation_decide_blocked(escalation)
+    if (response := _redirect_when_blocked(request, blocked, "impact:escalation-detail", escalation.pk)) is not None:
+        return response
     form = DecisionForm(_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -864,12 +863,9 @@ def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def escalation_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = get_object_for_user(request.user, "impact.decide_escalation", ESCALATION_QUERYSET, pk=pk)
-    if escalation.status == Escalation.Status.AWAITING_DECISION:
-        messages.info(request, "Record the Board's decision before the outcome.")
-        return redirect("impact:escalation-detail", escalation.pk)
-    if escalation.status == Escalation.Status.CLOSED:
-        messages.info(request, "The outcome of this escalation has already been recorded.")
-        return redirect("impact:escalation-detail", escalation.pk)
+    blocked = guards.escalation_outcome_blocked(escalation)
+    if (response := _redirect_when_blocked(request, blocked, "impact:escalation-detail", escalation.pk)) is not None:
+        return response
     form = OutcomeForm(_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -896,10 +892,9 @@ def escalation_action_create(request: HttpRequest, pk: int) -> HttpResponse:
         view_perm="impact.view_escalation",
         pk=pk,
     )
-    blocked = services.escalation_action_blocked(escalation)
-    if blocked:
-        messages.info(request, blocked)
-        return redirect("impact:escalation-detail", escalation.pk)
+    blocked = guards.escalation_action_blocked(escalation)
+    if (response := _redirect_when_blocked(request, blocked, "impact:escalation-detail", escalation.pk)) is not None:
+        return response
     initial = {
         "raised_on": timezone.localdate(),
         "source": Action.Source.ESCALATION,
