@@ -22,6 +22,11 @@ class ImpactTemplateSection(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     is_required = models.BooleanField("required", default=True)
     is_active = models.BooleanField("active", default=True)
+    # At most one active section is (impact_section_create and _update keep it so): an escalation raised from an
+    # update starts from its answer.
+    is_escalation = models.BooleanField(
+        "escalation section", default=False, help_text="Answers to this section are matters to escalate to the Board"
+    )
     history = HistoricalRecords()
 
     class Meta:

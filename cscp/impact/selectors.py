@@ -195,6 +195,16 @@ def sections_for_update(update: ImpactUpdate) -> list[ImpactTemplateSection]:
     return list(ImpactTemplateSection.objects.filter(pk__in=answered).order_by("order", "pk"))
 
 
+def escalation_section_text(update: ImpactUpdate) -> str:
+    """The update's answer to the template's escalation section (`is_escalation`), "" when it has none."""
+    answer = (
+        ImpactUpdateAnswer.objects.filter(update=update, section__is_escalation=True)
+        .order_by("-section__is_active", "section__order", "section__pk")
+        .first()
+    )
+    return answer.text if answer else ""
+
+
 def section_task_statuses(update: ImpactUpdate, answers: dict[int, str]) -> dict[int, str]:
     """Each section's task status (`status.TASK_*`): not started (no text), in progress (saved to come back later) or
     completed."""

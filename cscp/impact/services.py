@@ -90,13 +90,38 @@ def _section_values(title: str, hint: str) -> tuple[str, str]:
     return title, (hint or "").strip()
 
 
+def _check_one_escalation_section(section: ImpactTemplateSection) -> None:
+    """At most one section in use holds the matters to escalate to the Board: an escalation raised from an update
+    starts from its answer."""
+    if not (section.is_escalation and section.is_active):
+        return
+    others = ImpactTemplateSection.objects.select_for_update().filter(is_active=True, is_escalation=True)
+    other = others.exclude(pk=section.pk).order_by("order", "pk").first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "is_escalation": f"Only one section can hold the matters to escalate to the Board: "
+                f"untick it on “{other.title}” first"
+            }
+        )
+
+
 @transaction.atomic
 def impact_section_create(
-    *, actor: Person, title: str, hint: str = "", is_required: bool = True, request=None
+    *,
+    actor: Person,
+    title: str,
+    hint: str = "",
+    is_required: bool = True,
+    is_escalation: bool = False,
+    request=None,
 ) -> ImpactTemplateSection:
     title, hint = _section_values(title, hint)
     last = ImpactTemplateSection.objects.select_for_update().aggregate(last=Max("order"))["last"] or 0
-    section = ImpactTemplateSection(title=title, hint=hint, is_required=is_required, order=last + 1)
+    section = ImpactTemplateSection(
+        title=title, hint=hint, is_required=is_required, is_escalation=is_escalation, order=last + 1
+    )
+    _check_one_escalation_section(section)
     section.full_clean()
     section.save()
     record_event("impact.section.created", actor=actor, obj=section, request=request)
@@ -112,18 +137,28 @@ def impact_section_update(
     hint: str = "",
     is_required: bool = True,
     is_active: bool = True,
+    is_escalation: bool = False,
     request=None,
 ) -> ImpactTemplateSection:
     """Change a section. Retiring one (not active) takes it out of updates not yet submitted; updates that
     answered it keep their answer."""
     title, hint = _section_values(title, hint)
     section = ImpactTemplateSection.objects.select_for_update().get(pk=section.pk)
+    values = {
+        "title": title,
+        "hint": hint,
+        "is_required": is_required,
+        "is_active": is_active,
+        "is_escalation": is_escalation,
+    }
     changes = {
         name: [str(getattr(section, name)), str(value)]
-        for name, value in {"title": title, "hint": hint, "is_required": is_required, "is_active": is_active}.items()
+        for name, value in values.items()
         if getattr(section, name) != value
     }
-    section.title, section.hint, section.is_required, section.is_active = title, hint, is_required, is_active
+    for name, value in values.items():
+        setattr(section, name, value)
+    _check_one_escalation_section(section)
     section.full_clean()
     section.save()
     if changes:

@@ -50,6 +50,7 @@ from cscp.impact.selectors import (
     SUBMITTED_STATUSES,
     current_cycle,
     due_updates_for_cycles,
+    escalation_section_text,
     escalations_visible_to,
     section_task_statuses,
     sections_for_update,
@@ -61,8 +62,6 @@ from cscp.permissions import can_read_partnership, chaired_group_ids, is_partner
 
 PAGE_SIZE = 25
 MANAGE = "impact.manage"
-# The words of the escalation section in the agreed template ("Matters to escalate"), whatever its exact title.
-ESCALATION_SECTION_WORD = "escalat"
 
 
 def _bound(request: HttpRequest):
@@ -202,6 +201,7 @@ def section_create(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 hint=form.cleaned_data["hint"],
                 is_required=form.cleaned_data["is_required"],
+                is_escalation=form.cleaned_data["is_escalation"],
                 request=request,
             )
         except ValidationError as exc:
@@ -749,21 +749,12 @@ def escalation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _escalation_section_text(update: ImpactUpdate) -> str:
-    answer = (
-        ImpactUpdateAnswer.objects.filter(update=update, section__title__icontains=ESCALATION_SECTION_WORD)
-        .order_by("section__order", "section__pk")
-        .first()
-    )
-    return answer.text if answer else ""
-
-
 @login_required
 def escalation_raise_from_update(request: HttpRequest, pk: int) -> HttpResponse:
     update = _update_for(request, "impact.escalate_from_update", pk)
     initial = {
         "title": f"Escalation from {update.group}'s impact update",
-        "concern": _escalation_section_text(update),
+        "concern": escalation_section_text(update),
     }
     form = EscalationForm(_bound(request), initial=initial, groups=Group.objects.none(), fixed_group=update.group)
     if request.method == "POST" and form.is_valid():

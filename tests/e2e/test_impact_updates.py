@@ -27,7 +27,7 @@ def _sign_out(page) -> None:
 def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_decision(page, live_server, partnership):
     SectionFactory(title="What we did", hint="The group's work since its last update", order=1)
     SectionFactory(title="What difference it made and the evidence for it", order=2)
-    SectionFactory(title="Matters to escalate", is_required=False, order=3)
+    SectionFactory(title="Matters to escalate", is_required=False, order=3, is_escalation=True)
     cycle = CycleFactory(title="Board, spring", business_meeting=business_meeting(20))
 
     # The chair starts the update from the list of this cycle's updates.
