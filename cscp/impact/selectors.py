@@ -2,7 +2,7 @@
 
 Other parts of the product build on these (the Board pack, reminders): keep the names and what they return.
 
-An update row exists only once a chair has opened it, so "who is due to report" is a question about the
+An update row exists only once a chair has started it, so "who is due to report" is a question about the
 cycle's groups, not about update rows. `late_updates` and `updates_due_between` therefore answer with
 `DueUpdate`s: the cycle, the group and its update (None when not started), so a reminder can reach the chair
 of a group that has not begun.

@@ -342,7 +342,8 @@ def _missing_message(section: ImpactTemplateSection) -> str:
 
 @transaction.atomic
 def impact_update_start(*, actor: Person, cycle: ReportingCycle, group: Group, request=None) -> ImpactUpdate:
-    """The group's update for the cycle, made on first visit. Opening it again returns the same update."""
+    """Start the group's update for the cycle (its chair pressed "Start the update"). Starting it again returns the
+    same update."""
     if not cycle.groups.filter(pk=group.pk).exists():
         raise ValidationError(f"{group} is not due to report in {cycle}")
     existing = ImpactUpdate.objects.filter(cycle=cycle, group=group).first()
@@ -352,7 +353,7 @@ def impact_update_start(*, actor: Person, cycle: ReportingCycle, group: Group, r
         with transaction.atomic():
             update = ImpactUpdate.objects.create(cycle=cycle, group=group, updated_by=actor)
     except IntegrityError:
-        # The chair and vice-chair opened it at the same moment: both work on the one update.
+        # The chair and vice-chair started it at the same moment: both work on the one update.
         return ImpactUpdate.objects.get(cycle=cycle, group=group)
     record_event("impact.update.started", actor=actor, obj=update, request=request)
     return update

@@ -48,12 +48,14 @@ from cscp.impact.reports import impact_update_context
 from cscp.impact.rules import can_use_impact_pages
 from cscp.impact.selectors import (
     SUBMITTED_STATUSES,
+    active_sections,
     current_cycle,
     due_updates_for_cycles,
     escalation_section_text,
     escalations_visible_to,
     section_task_statuses,
     sections_for_update,
+    update_status,
 )
 from cscp.models import Group
 from cscp.pages import get_object_for_user
@@ -351,15 +353,35 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Writing an update.
 
 
-@login_required
-def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpResponse:
-    """The group's update as a task list; the first visit starts it."""
+def _reporting_group(request: HttpRequest, cycle_pk: int, group_pk: int) -> tuple[ReportingCycle, Group]:
+    """The cycle and a group due to report in it, for someone who may write the group's update: 404 for a cycle
+    or group that does not exist or a group not due to report, 403 for someone who may not write for the group."""
     cycle = get_object_or_404(ReportingCycle.objects.select_related("board_meeting", "business_meeting"), pk=cycle_pk)
     group = get_object_or_404(Group, pk=group_pk)
     _require(request, "impact.write_group_update", group)
     if not cycle.groups.filter(pk=group.pk).exists():
         raise Http404
-    update = services.impact_update_start(actor=request.user, cycle=cycle, group=group, request=request)
+    return cycle, group
+
+
+@login_required
+def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpResponse:
+    """The group's update as a task list; before it is started, the page with the button that starts it."""
+    cycle, group = _reporting_group(request, cycle_pk, group_pk)
+    update = ImpactUpdate.objects.filter(cycle=cycle, group=group).first()
+    if update is None:
+        return render(
+            request,
+            "impact/update_start.html",
+            {
+                "cycle": cycle,
+                "group": group,
+                "sections": list(active_sections()),
+                "is_late": _is_past_due(cycle),
+                "status_tag": st.tag(update_status(None, cycle)),
+                "crumbs": _crumbs(_updates_crumb()),
+            },
+        )
     if (response := _unless_editable(request, update)) is not None:
         return response
     sections = sections_for_update(update)
@@ -396,6 +418,15 @@ def update_edit(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpRespo
 
 def _is_past_due(cycle: ReportingCycle) -> bool:
     return timezone.localdate() > cycle.due_date
+
+
+@login_required
+@require_POST
+def update_start(request: HttpRequest, cycle_pk: int, group_pk: int) -> HttpResponse:
+    """Start the group's update (or open the one someone started a moment ago), then write it."""
+    cycle, group = _reporting_group(request, cycle_pk, group_pk)
+    services.impact_update_start(actor=request.user, cycle=cycle, group=group, request=request)
+    return redirect("impact:update-edit", cycle.pk, group.pk)
 
 
 def _section_after(update: ImpactUpdate, section: ImpactTemplateSection) -> ImpactTemplateSection | None:
