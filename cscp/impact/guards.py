@@ -29,6 +29,15 @@ def missing_required_sections(update: ImpactUpdate) -> list[ImpactTemplateSectio
     ]
 
 
+def missing_section_message(section: ImpactTemplateSection) -> str:
+    """What to do about an empty required section, beside it: "What difference it made" → "Enter what difference
+    it made"; an acronym keeps its capitals."""
+    title = section.title.strip()
+    if len(title) > 1 and title[1].isupper():
+        return f"Enter {title}"
+    return f"Enter {title[:1].lower()}{title[1:]}"
+
+
 # Impact updates.
 
 

@@ -40,10 +40,15 @@ from cscp.models import Group, GroupMembership, Meeting, Person, Priority, Theme
 from cscp.notifications import notify
 from cscp.selectors import chairs_of
 
+# What each page says when someone else saved the update since the person loaded it.
 STALE_MESSAGE = (
     "Someone else changed this update while you were editing. Their text is shown below; your text is kept in "
     "the box – merge them and save again"
 )
+STALE_EVIDENCE_MESSAGE = (
+    "Someone else changed this update while you were choosing evidence. Check your choices below and save again"
+)
+STALE_SUBMIT_MESSAGE = "Someone else changed this update since you checked it. Check your answers again, then submit"
 
 
 class UpdateChanged(ValidationError):
@@ -52,6 +57,14 @@ class UpdateChanged(ValidationError):
 
 def _long_date(day: datetime.date) -> str:
     return date_format(day, "j F Y")
+
+
+def _given_text(value: str, field: str, message: str) -> str:
+    """A required text, stripped; refused (beside `field`) when empty."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
 
 
 def _refuse(reason: str) -> None:
@@ -65,6 +78,14 @@ def _required_text(value: str, field: str, message: str, errors: dict[str, str])
     if not value:
         errors[field] = message
     return value
+
+
+def _tell(people, *, event: str, subject: str, url: str, body: str = "", besides: Person | None = None) -> None:
+    """Tell each person (but `besides`, who acted) of an event, once: each notification's key is the event's with
+    the person's."""
+    for person in people:
+        if besides is None or person.pk != besides.pk:
+            notify(recipient=person, key=f"{event}:person.{person.pk}", subject=subject, body=body[:500], url=url)
 
 
 def people_in_groups_of_kind(kind: str) -> list[Person]:
@@ -83,10 +104,7 @@ def people_in_groups_of_kind(kind: str) -> list[Person]:
 
 
 def _section_values(title: str, hint: str) -> tuple[str, str]:
-    errors: dict[str, str] = {}
-    title = _required_text(title, "title", "Enter the section's title", errors)
-    if errors:
-        raise ValidationError(errors)
+    title = _given_text(title, "title", "Enter the section's title")
     return title, (hint or "").strip()
 
 
@@ -332,14 +350,6 @@ def reporting_cycle_update(
 # Drafting an update.
 
 
-def _missing_message(section: ImpactTemplateSection) -> str:
-    """ "What difference it made" → "Enter what difference it made"; an acronym keeps its capitals."""
-    title = section.title.strip()
-    if len(title) > 1 and title[1].isupper():
-        return f"Enter {title}"
-    return f"Enter {title[:1].lower()}{title[1:]}"
-
-
 @transaction.atomic
 def impact_update_start(*, actor: Person, cycle: ReportingCycle, group: Group, request=None) -> ImpactUpdate:
     """Start the group's update for the cycle (its chair pressed "Start the update"). Starting it again returns the
@@ -363,13 +373,13 @@ def _lock_update(update: ImpactUpdate) -> ImpactUpdate:
     return ImpactUpdate.objects.select_for_update().select_related("cycle", "group").get(pk=update.pk)
 
 
-def _check_version(update: ImpactUpdate, version, field: str | None = None) -> None:
+def _check_version(update: ImpactUpdate, version, field: str | None = None, message: str = STALE_MESSAGE) -> None:
     try:
         matches = int(version) == update.version
     except (TypeError, ValueError):
         matches = False
     if not matches:
-        raise UpdateChanged({field: STALE_MESSAGE} if field else STALE_MESSAGE)
+        raise UpdateChanged({field: message} if field else message)
 
 
 def _touch(update: ImpactUpdate, actor: Person, *extra_fields: str) -> None:
@@ -438,7 +448,7 @@ def impact_update_set_evidence(
     """Choose the group's actions that evidence the update, remove links, and add a link to other evidence."""
     locked = _lock_update(update)
     _refuse(guards.update_edit_blocked(locked))
-    _check_version(locked, version)
+    _check_version(locked, version, message=STALE_EVIDENCE_MESSAGE)
     actions = list(actions)
     if any(action.owner_group_id != locked.group_id for action in actions):
         raise ValidationError({"actions": f"Choose actions owned by {locked.group}"})
@@ -517,9 +527,9 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
     if blocked == guards.ANSWER_REQUIRED_SECTIONS:
         # Beside each empty section, as the page that checks the answers shows them.
         missing = guards.missing_required_sections(locked)
-        raise ValidationError({f"section-{section.pk}": _missing_message(section) for section in missing})
+        raise ValidationError({f"section-{section.pk}": guards.missing_section_message(section) for section in missing})
     _refuse(blocked)
-    _check_version(locked, version)
+    _check_version(locked, version, message=STALE_SUBMIT_MESSAGE)
     resubmission = locked.status == ImpactUpdate.Status.CHANGES_REQUESTED
     # The submitted update keeps an answer to every section of the template as it stood, so it reads the same
     # after the template changes.
@@ -540,14 +550,13 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
     )
     url = reverse("impact:update-detail", args=[locked.pk])
     verb = "resubmitted" if resubmission else "submitted"
-    for person in people_in_groups_of_kind(Group.Kind.BUSINESS):
-        notify(
-            recipient=person,
-            key=f"impact.update.{locked.pk}.{verb}.v{locked.version}:person.{person.pk}",
-            subject=f"{locked.group} has {verb} its impact update for {locked.cycle}",
-            body=f"{actor} {verb} the update. Read it, comment, and acknowledge it or ask for changes.",
-            url=url,
-        )
+    _tell(
+        people_in_groups_of_kind(Group.Kind.BUSINESS),
+        event=f"impact.update.{locked.pk}.{verb}.v{locked.version}",
+        subject=f"{locked.group} has {verb} its impact update for {locked.cycle}",
+        body=f"{actor} {verb} the update. Read it, comment, and acknowledge it or ask for changes.",
+        url=url,
+    )
     return locked
 
 
@@ -556,33 +565,26 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
 
 @transaction.atomic
 def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdateComment:
-    errors: dict[str, str] = {}
-    text = _required_text(text, "text", "Enter your comment", errors)
-    if errors:
-        raise ValidationError(errors)
+    text = _given_text(text, "text", "Enter your comment")
     _refuse(guards.update_comment_blocked(update))
     comment = ImpactUpdateComment.objects.create(update=update, author=actor, text=text)
     record_event("impact.update.commented", actor=actor, obj=update, request=request, data={"comment": comment.pk})
     url = reverse("impact:update-detail", args=[update.pk])
-    for person in chairs_of(update.group):
-        if person.pk != actor.pk:
-            notify(
-                recipient=person,
-                key=f"impact.update.{update.pk}.comment.{comment.pk}:person.{person.pk}",
-                subject=f"{actor} commented on {update.group}'s impact update",
-                body=text[:500],
-                url=url,
-            )
+    _tell(
+        chairs_of(update.group),
+        event=f"impact.update.{update.pk}.comment.{comment.pk}",
+        subject=f"{actor} commented on {update.group}'s impact update",
+        body=text,
+        url=url,
+        besides=actor,
+    )
     return comment
 
 
 @transaction.atomic
 def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdate:
     """Send the update back to its group with what to change; its chair and vice-chair are told."""
-    errors: dict[str, str] = {}
-    text = _required_text(text, "text", "Enter what the group should change", errors)
-    if errors:
-        raise ValidationError(errors)
+    text = _given_text(text, "text", "Enter what the group should change")
     locked = _lock_update(update)
     _refuse(guards.update_request_changes_blocked(locked))
     locked.status = ImpactUpdate.Status.CHANGES_REQUESTED
@@ -592,14 +594,13 @@ def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: 
     )
     record_event("impact.update.changes_requested", actor=actor, obj=locked, request=request)
     url = reverse("impact:update-edit", args=[locked.cycle_id, locked.group_id])
-    for person in chairs_of(locked.group):
-        notify(
-            recipient=person,
-            key=f"impact.update.{locked.pk}.changes_requested.v{locked.version}:person.{person.pk}",
-            subject=f"The Business Group has asked for changes to {locked.group}'s impact update",
-            body=text[:500],
-            url=url,
-        )
+    _tell(
+        chairs_of(locked.group),
+        event=f"impact.update.{locked.pk}.changes_requested.v{locked.version}",
+        subject=f"The Business Group has asked for changes to {locked.group}'s impact update",
+        body=text,
+        url=url,
+    )
     return locked
 
 
@@ -619,13 +620,12 @@ def impact_update_acknowledge(*, actor: Person, update: ImpactUpdate, text: str 
     )
     record_event("impact.update.acknowledged", actor=actor, obj=locked, request=request)
     url = reverse("impact:update-detail", args=[locked.pk])
-    for person in chairs_of(locked.group):
-        notify(
-            recipient=person,
-            key=f"impact.update.{locked.pk}.acknowledged:person.{person.pk}",
-            subject=f"The Business Group has acknowledged {locked.group}'s impact update",
-            url=url,
-        )
+    _tell(
+        chairs_of(locked.group),
+        event=f"impact.update.{locked.pk}.acknowledged",
+        subject=f"The Business Group has acknowledged {locked.group}'s impact update",
+        url=url,
+    )
     return locked
 
 
@@ -703,14 +703,13 @@ def escalation_raise(
         data={"group": group.pk, "source": source},
     )
     url = reverse("impact:escalation-detail", args=[escalation.pk])
-    for person in people_in_groups_of_kind(Group.Kind.BOARD):
-        notify(
-            recipient=person,
-            key=f"impact.escalation.{escalation.pk}.raised:person.{person.pk}",
-            subject=f"{group} has escalated a concern to the Board: {title}",
-            body=ask[:500],
-            url=url,
-        )
+    _tell(
+        people_in_groups_of_kind(Group.Kind.BOARD),
+        event=f"impact.escalation.{escalation.pk}.raised",
+        subject=f"{group} has escalated a concern to the Board: {title}",
+        body=ask,
+        url=url,
+    )
     return escalation
 
 
@@ -721,10 +720,7 @@ def _lock_escalation(escalation: Escalation) -> Escalation:
 @transaction.atomic
 def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, request=None) -> Escalation:
     """Record the Board's decision. The escalation stays open until its outcome is recorded."""
-    errors: dict[str, str] = {}
-    decision = _required_text(decision, "decision", "Enter the Board's decision", errors)
-    if errors:
-        raise ValidationError(errors)
+    decision = _given_text(decision, "decision", "Enter the Board's decision")
     locked = _lock_escalation(escalation)
     _refuse(guards.escalation_decide_blocked(locked))
     locked.status = Escalation.Status.DECIDED
@@ -734,25 +730,20 @@ def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, r
     locked.save(update_fields=["status", "decision", "decided_at", "decided_by"])
     record_event("impact.escalation.decided", actor=actor, obj=locked, request=request)
     url = reverse("impact:escalation-detail", args=[locked.pk])
-    recipients = {p.pk: p for p in chairs_of(locked.raised_by_group)}
-    for person in recipients.values():
-        notify(
-            recipient=person,
-            key=f"impact.escalation.{locked.pk}.decided:person.{person.pk}",
-            subject=f"The Board has decided on {locked.raised_by_group}'s escalation: {locked.title}",
-            body=decision[:500],
-            url=url,
-        )
+    _tell(
+        chairs_of(locked.raised_by_group),
+        event=f"impact.escalation.{locked.pk}.decided",
+        subject=f"The Board has decided on {locked.raised_by_group}'s escalation: {locked.title}",
+        body=decision,
+        url=url,
+    )
     return locked
 
 
 @transaction.atomic
 def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome: str, request=None) -> Escalation:
     """Record what came of the Board's decision, which closes the escalation."""
-    errors: dict[str, str] = {}
-    outcome = _required_text(outcome, "outcome", "Enter the outcome", errors)
-    if errors:
-        raise ValidationError(errors)
+    outcome = _given_text(outcome, "outcome", "Enter the outcome")
     locked = _lock_escalation(escalation)
     _refuse(guards.escalation_outcome_blocked(locked))
     locked.status = Escalation.Status.CLOSED
@@ -762,14 +753,13 @@ def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome:
     locked.save(update_fields=["status", "outcome", "outcome_recorded_at", "outcome_recorded_by"])
     record_event("impact.escalation.closed", actor=actor, obj=locked, request=request)
     url = reverse("impact:escalation-detail", args=[locked.pk])
-    for person in chairs_of(locked.raised_by_group):
-        notify(
-            recipient=person,
-            key=f"impact.escalation.{locked.pk}.closed:person.{person.pk}",
-            subject=f"The outcome of {locked.raised_by_group}'s escalation has been recorded: {locked.title}",
-            body=outcome[:500],
-            url=url,
-        )
+    _tell(
+        chairs_of(locked.raised_by_group),
+        event=f"impact.escalation.{locked.pk}.closed",
+        subject=f"The outcome of {locked.raised_by_group}'s escalation has been recorded: {locked.title}",
+        body=outcome,
+        url=url,
+    )
     return locked
 
 

@@ -75,8 +75,21 @@ TASK_NOT_STARTED = "not_started"
 TASK_IN_PROGRESS = "in_progress"
 TASK_COMPLETED = "completed"
 
-TASK_LABELS = {TASK_NOT_STARTED: "Not started", TASK_IN_PROGRESS: "In progress", TASK_COMPLETED: "Completed"}
-TASK_TAG_CLASSES = {TASK_NOT_STARTED: "govuk-tag--blue", TASK_IN_PROGRESS: "govuk-tag--light-blue", TASK_COMPLETED: ""}
+# Submitting cannot start while a required section is empty.
+TASK_CANNOT_START_YET = "cannot_start_yet"
+
+TASK_LABELS = {
+    TASK_NOT_STARTED: "Not started",
+    TASK_IN_PROGRESS: "In progress",
+    TASK_COMPLETED: "Completed",
+    TASK_CANNOT_START_YET: "Cannot start yet",
+}
+TASK_TAG_CLASSES = {
+    TASK_NOT_STARTED: "govuk-tag--blue",
+    TASK_IN_PROGRESS: "govuk-tag--light-blue",
+    TASK_COMPLETED: "",
+    TASK_CANNOT_START_YET: "",
+}
 
 
 @dataclass(frozen=True)
@@ -122,3 +135,10 @@ def comment_tag(kind: str) -> StatusTag | None:
 
 def task_tag(status: str) -> StatusTag:
     return StatusTag(status, TASK_LABELS[status], TASK_TAG_CLASSES[status])
+
+
+def evidence_task_tag(linked: int) -> StatusTag:
+    """The evidence task: how many pieces are linked, once there are any."""
+    if not linked:
+        return task_tag(TASK_NOT_STARTED)
+    return StatusTag(TASK_COMPLETED, f"{linked} linked", TASK_TAG_CLASSES[TASK_COMPLETED])
