@@ -262,7 +262,8 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, update: ImpactUpdate, **kwargs):
         linked = list(update.actions.values_list("pk", flat=True))
-        kwargs.setdefault("initial", {"actions": linked})
+        # The actions linked already start ticked, whatever else the page starts from (the version).
+        kwargs["initial"] = {"actions": linked, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         # Actions still being worked on, and any already linked even if closed since.
         self.fields["actions"].queryset = (

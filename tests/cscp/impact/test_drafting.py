@@ -323,6 +323,20 @@ def test_the_chair_links_the_groups_actions_and_a_link_to_other_evidence(client_
     assert (link.title, link.url, link.kind) == ("Neglect audit, January 2027", "https://example.org/audit.pdf", "link")
 
 
+def test_the_evidence_page_starts_from_the_actions_already_linked_so_saving_it_again_keeps_them(
+    client_for, partnership, update
+):
+    ours = _action(partnership.subgroup, "A-1")
+    services.impact_update_set_evidence(
+        actor=partnership["chair"], update=update, version=update.version, actions=[ours]
+    )
+    update.refresh_from_db()
+    client = client_for("chair")
+    form = client.get(reverse("impact:update-evidence", args=[update.pk])).context["form"]
+    assert form["actions"].value() == [ours.pk]
+    assert form["version"].value() == update.version
+
+
 def test_another_groups_action_cannot_be_linked(client_for, partnership, update):
     _action(partnership.subgroup, "A-1")
     theirs = _action(partnership.other_subgroup, "B-1")
