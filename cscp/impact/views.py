@@ -9,7 +9,7 @@ guard's (cscp.impact.guards), asked both here, before offering the button, and b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django import forms
 from django.contrib import messages
@@ -532,7 +532,7 @@ def update_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _check_page(request: HttpRequest, update: ImpactUpdate, refused: list[str] = ()) -> HttpResponse:
+def _check_page(request: HttpRequest, update: ImpactUpdate, refused: Sequence[str] = ()) -> HttpResponse:
     """Check answers: each section with its answer, and after a refused submission, what to do beside each section
     still to answer (from the submit guard) and any other reason at the top."""
     context = impact_update_context(update)
