@@ -16,9 +16,8 @@ from django.utils.text import slugify
 from cscp.actions import status as action_status
 from cscp.actions.models import Action
 from cscp.boardpack.selectors import escalations_decided_at, groups_reporting_in, pack_actions, reporting_cycle_for
-from cscp.impact.models import Escalation
+from cscp.impact import status as update_status
 from cscp.impact.selectors import (
-    STATUS_TAG_CLASSES,
     SUBMITTED_STATUSES,
     active_sections,
     is_update_late,
@@ -29,14 +28,6 @@ from cscp.models import Meeting, Partnership
 from cscp.sections import board_pack_sections
 
 NOT_RECEIVED = "Not received"
-
-# An escalation's status on paper: still waiting for the Board (yellow), decided and waiting for its outcome
-# (blue), its outcome recorded (green).
-ESCALATION_TAG_CLASSES = {
-    Escalation.Status.AWAITING_DECISION: "govuk-tag--yellow",
-    Escalation.Status.DECIDED: "govuk-tag--blue",
-    Escalation.Status.CLOSED: "govuk-tag--green",
-}
 
 
 def board_pack_context(meeting: Meeting) -> dict:
@@ -85,7 +76,7 @@ def impact_updates_section(*, meeting: Meeting, **kwargs) -> dict:
                 "anchor": f"update-{group.pk}",
                 "received": received,
                 "status": status,
-                "status_tag_class": STATUS_TAG_CLASSES.get(status, "govuk-tag--grey"),
+                "status_tag_class": update_status.tag(update.status).css_class if received else "govuk-tag--grey",
                 "late": is_update_late(update, cycle, today),
                 "submitted_on": timezone.localdate(update.submitted_at) if received and update.submitted_at else None,
                 "submitted_by": update.submitted_by if received else None,
@@ -122,8 +113,6 @@ def escalations_section(*, meeting: Meeting, **kwargs) -> dict:
     decided = escalations_decided_at(meeting)
     decided_ids = {escalation.pk for escalation in decided}
     still_open = [escalation for escalation in open_escalations() if escalation.pk not in decided_ids]
-    for escalation in (*still_open, *decided):
-        escalation.pack_tag_class = ESCALATION_TAG_CLASSES.get(escalation.status, "govuk-tag--grey")
     return {"meeting": meeting, "open": still_open, "decided": decided}
 
 

@@ -247,12 +247,14 @@ class GovernanceLoader:
 
     def load_template(self) -> dict[str, ImpactTemplateSection]:
         existing = {s.title: s for s in ImpactTemplateSection.objects.all()}
-        for order, (where, row) in enumerate(self.rows("impact_template.csv", ("title",), ("hint", "required")), 1):
+        rows = self.rows("impact_template.csv", ("title",), ("hint", "required", "is_escalation"))
+        for order, (where, row) in enumerate(rows, 1):
             values = {
                 "title": row["title"],
                 "hint": row["hint"],
                 "order": order,
                 "is_required": self.flag(where, "required", row["required"], default=True),
+                "is_escalation": self.flag(where, "is_escalation", row["is_escalation"], default=False),
                 "is_active": True,
             }
             self.sync("section", ImpactTemplateSection, existing, row["title"], values, where)

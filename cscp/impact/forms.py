@@ -75,6 +75,11 @@ class SectionForm(forms.Form):
         help_text="Shown under the title to the chair writing the update",
     )
     is_required = forms.BooleanField(label="Groups must answer this section", required=False)
+    is_escalation = forms.BooleanField(
+        label="Answers to this section are matters to escalate to the Board",
+        required=False,
+        help_text="An escalation raised from an update starts from its answer. Only one section can be this one",
+    )
     is_active = forms.BooleanField(
         label="This section is in use",
         required=False,
@@ -89,13 +94,19 @@ class SectionForm(forms.Form):
                     "title": section.title,
                     "hint": section.hint,
                     "is_required": section.is_required,
+                    "is_escalation": section.is_escalation,
                     "is_active": section.is_active,
                 },
             )
         else:
             kwargs.setdefault("initial", {"is_required": True})
         super().__init__(*args, **kwargs)
-        fields = [Field.text("title"), Field.textarea("hint", rows=3), Field.checkbox("is_required")]
+        fields = [
+            Field.text("title"),
+            Field.textarea("hint", rows=3),
+            Field.checkbox("is_required"),
+            Field.checkbox("is_escalation"),
+        ]
         if section is None:
             del self.fields["is_active"]
         else:
@@ -251,7 +262,8 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, update: ImpactUpdate, **kwargs):
         linked = list(update.actions.values_list("pk", flat=True))
-        kwargs.setdefault("initial", {"actions": linked})
+        # The actions linked already start ticked, whatever else the page starts from (the version).
+        kwargs["initial"] = {"actions": linked, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         # Actions still being worked on, and any already linked even if closed since.
         self.fields["actions"].queryset = (

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cscp.impact import status as st
 from cscp.models import Group, Meeting, Person, Priority, Theme
 
 
@@ -21,6 +22,11 @@ class ImpactTemplateSection(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     is_required = models.BooleanField("required", default=True)
     is_active = models.BooleanField("active", default=True)
+    # At most one active section is (impact_section_create and _update keep it so): an escalation raised from an
+    # update starts from its answer.
+    is_escalation = models.BooleanField(
+        "escalation section", default=False, help_text="Answers to this section are matters to escalate to the Board"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -51,10 +57,11 @@ class ReportingCycle(models.Model):
 
 class ImpactUpdate(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        # Values, words and tag colours live in cscp.impact.status.
+        DRAFT = st.DRAFT, st.LABELS[st.DRAFT]
+        SUBMITTED = st.SUBMITTED, st.LABELS[st.SUBMITTED]
+        CHANGES_REQUESTED = st.CHANGES_REQUESTED, st.LABELS[st.CHANGES_REQUESTED]
+        ACKNOWLEDGED = st.ACKNOWLEDGED, st.LABELS[st.ACKNOWLEDGED]
 
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="impact_updates")
     cycle = models.ForeignKey(ReportingCycle, on_delete=models.PROTECT, related_name="updates")
@@ -137,9 +144,9 @@ class Escalation(models.Model):
         DIRECT = "direct", "Raised directly"
 
     class Status(models.TextChoices):
-        AWAITING_DECISION = "awaiting_decision", "Awaiting Board decision"
-        DECIDED = "decided", "Decided, outcome awaited"
-        CLOSED = "closed", "Outcome recorded"
+        AWAITING_DECISION = st.AWAITING_DECISION, st.ESCALATION_LABELS[st.AWAITING_DECISION]
+        DECIDED = st.DECIDED, st.ESCALATION_LABELS[st.DECIDED]
+        CLOSED = st.CLOSED, st.ESCALATION_LABELS[st.CLOSED]
 
     title = models.CharField(max_length=300)
     concern = models.TextField()
@@ -175,3 +182,7 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def tag(self) -> st.StatusTag:
+        return st.escalation_tag(self.status)

@@ -6,13 +6,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from cscp.actions.models import Action
+from cscp.impact import status as st
 from cscp.impact.models import ImpactUpdate, ImpactUpdateComment
-from cscp.impact.selectors import (
-    STATUS_TAG_CLASSES,
-    is_update_late,
-    sections_for_update,
-    update_status_label,
-)
+from cscp.impact.selectors import is_update_late, sections_for_update, update_status
 from cscp.models import Partnership
 
 
@@ -38,7 +34,9 @@ def impact_update_context(update: ImpactUpdate) -> dict:
     )
     answers = {answer.section_id: answer.text for answer in update.answers.all()}
     sections = [{"section": s, "text": answers.get(s.pk, "")} for s in sections_for_update(update)]
-    status = update_status_label(update, update.cycle)
+    comments = list(update.comments.all())
+    for comment in comments:
+        comment.tag = st.comment_tag(comment.kind)
     return {
         "partnership": Partnership.load(),
         "report_title": f"Impact update from {update.group}",
@@ -49,10 +47,10 @@ def impact_update_context(update: ImpactUpdate) -> dict:
         "sections": sections,
         "actions": list(update.actions.all()),
         "links": sorted(update.evidence_links.all(), key=lambda link: (link.kind, link.title)),
-        "comments": list(update.comments.all()),
+        "comments": comments,
         "escalations": list(update.escalations.order_by("raised_at", "pk")),
-        "status_label": status,
-        "status_tag_class": STATUS_TAG_CLASSES.get(status, ""),
+        "status_tag": st.tag(update_status(update, update.cycle)),
+        "submitted_late_tag": st.SUBMITTED_LATE,
         "is_late": is_update_late(update, update.cycle),
         "contents": [
             *({"anchor": f"section-{row['section'].pk}", "title": row["section"].title} for row in sections),

@@ -69,6 +69,7 @@ can_decide_escalation = is_board_member | is_partnership_admin
 can_use_impact_pages = has_group_membership | can_read_partnership
 
 rules.add_perm("impact.manage", is_partnership_admin)
+rules.add_perm("impact.use_pages", can_use_impact_pages)
 rules.add_perm("impact.view_cycles", can_read_partnership)
 rules.add_perm("impact.view_update", can_view_update)
 rules.add_perm("impact.change_update", can_change_update)

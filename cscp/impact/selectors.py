@@ -2,7 +2,7 @@
 
 Other parts of the product build on these (the Board pack, reminders): keep the names and what they return.
 
-An update row exists only once a chair has opened it, so "who is due to report" is a question about the
+An update row exists only once a chair has started it, so "who is due to report" is a question about the
 cycle's groups, not about update rows. `late_updates` and `updates_due_between` therefore answer with
 `DueUpdate`s: the cycle, the group and its update (None when not started), so a reminder can reach the chair
 of a group that has not begun.
@@ -17,6 +17,8 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from cscp.impact import guards
+from cscp.impact import status as st
 from cscp.impact.models import (
     Escalation,
     ImpactTemplateSection,
@@ -25,30 +27,12 @@ from cscp.impact.models import (
     ImpactUpdateComment,
     ReportingCycle,
 )
+from cscp.impact.status import SUBMITTED_STATUSES  # noqa: F401 - the Board pack reads it from here
 from cscp.models import Group
 from cscp.permissions import can_read_partnership, roles_of
 
 # The kinds of group that report to the Business Group and Board through impact updates.
 REPORTING_KINDS = (Group.Kind.SUBGROUP, Group.Kind.ASG, Group.Kind.PROGRAMME)
-
-NOT_STARTED = "Not started"
-LATE = "Late"
-
-# Tag colours for each status a group's update can show.
-STATUS_TAG_CLASSES = {
-    NOT_STARTED: "govuk-tag--grey",
-    ImpactUpdate.Status.DRAFT.label: "govuk-tag--light-blue",
-    ImpactUpdate.Status.SUBMITTED.label: "govuk-tag--blue",
-    ImpactUpdate.Status.CHANGES_REQUESTED.label: "govuk-tag--orange",
-    ImpactUpdate.Status.ACKNOWLEDGED.label: "govuk-tag--green",
-    LATE: "govuk-tag--red",
-}
-
-SUBMITTED_STATUSES = (
-    ImpactUpdate.Status.SUBMITTED,
-    ImpactUpdate.Status.CHANGES_REQUESTED,
-    ImpactUpdate.Status.ACKNOWLEDGED,
-)
 
 
 def is_update_late(update: ImpactUpdate | None, cycle: ReportingCycle, today: datetime.date | None = None) -> bool:
@@ -59,13 +43,19 @@ def is_update_late(update: ImpactUpdate | None, cycle: ReportingCycle, today: da
     return timezone.localdate(update.submitted_at) > cycle.due_date
 
 
+def update_status(update: ImpactUpdate | None, cycle: ReportingCycle, today: datetime.date | None = None) -> str:
+    """What a group's status tag shows, one of `status.STATUSES`."""
+    return st.displayed(
+        status=update.status if update is not None else None,
+        submitted=update is not None and update.submitted_at is not None,
+        due_date=cycle.due_date,
+        today=today or timezone.localdate(),
+    )
+
+
 def update_status_label(update: ImpactUpdate | None, cycle: ReportingCycle, today: datetime.date | None = None) -> str:
     """The words on a group's status tag: Not started, Draft, Submitted, Changes requested, Acknowledged or Late."""
-    if (update is None or update.submitted_at is None) and is_update_late(update, cycle, today):
-        return LATE
-    if update is None:
-        return NOT_STARTED
-    return update.get_status_display()
+    return st.label(update_status(update, cycle, today))
 
 
 @dataclass(frozen=True)
@@ -78,12 +68,16 @@ class DueUpdate:
     today: datetime.date
 
     @property
-    def status_label(self) -> str:
-        return update_status_label(self.update, self.cycle, self.today)
+    def status(self) -> str:
+        return update_status(self.update, self.cycle, self.today)
 
     @property
-    def status_tag_class(self) -> str:
-        return STATUS_TAG_CLASSES.get(self.status_label, "")
+    def status_label(self) -> str:
+        return st.label(self.status)
+
+    @property
+    def tag(self) -> st.StatusTag:
+        return st.tag(self.status)
 
     @property
     def is_late(self) -> bool:
@@ -92,6 +86,11 @@ class DueUpdate:
     @property
     def is_submitted(self) -> bool:
         return self.update is not None and self.update.status in SUBMITTED_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        """Not started, or started and open to changes: the chair's button continues it."""
+        return self.update is None or not guards.update_edit_blocked(self.update)
 
     @property
     def edit_url(self) -> str:
@@ -190,29 +189,34 @@ def active_sections() -> QuerySet[ImpactTemplateSection]:
 def sections_for_update(update: ImpactUpdate) -> list[ImpactTemplateSection]:
     """The sections an update answers. While it is being written, the template as it is today; once submitted,
     the sections it answered then, so an old update reads the same after the template changes."""
-    if update.status in (ImpactUpdate.Status.DRAFT, ImpactUpdate.Status.CHANGES_REQUESTED):
+    if update.status in st.EDITABLE:
         return list(active_sections())
     answered = ImpactUpdateAnswer.objects.filter(update=update).values("section_id")
     return list(ImpactTemplateSection.objects.filter(pk__in=answered).order_by("order", "pk"))
 
 
-# Task statuses for the sections of an update being written.
-TASK_NOT_STARTED = "Not started"
-TASK_IN_PROGRESS = "In progress"
-TASK_COMPLETED = "Completed"
+def escalation_section_text(update: ImpactUpdate) -> str:
+    """The update's answer to the template's escalation section (`is_escalation`), "" when it has none."""
+    answer = (
+        ImpactUpdateAnswer.objects.filter(update=update, section__is_escalation=True)
+        .order_by("-section__is_active", "section__order", "section__pk")
+        .first()
+    )
+    return answer.text if answer else ""
 
 
 def section_task_statuses(update: ImpactUpdate, answers: dict[int, str]) -> dict[int, str]:
-    """Each section's task status: Not started (no text), In progress (saved to come back later) or Completed."""
+    """Each section's task status (`status.TASK_*`): not started (no text), in progress (saved to come back later) or
+    completed."""
     complete = dict(ImpactUpdateAnswer.objects.filter(update=update).values_list("section_id", "is_complete"))
     statuses = {}
     for section_id, text in answers.items():
         if not text:
-            statuses[section_id] = TASK_NOT_STARTED
+            statuses[section_id] = st.TASK_NOT_STARTED
         elif complete.get(section_id, False):
-            statuses[section_id] = TASK_COMPLETED
+            statuses[section_id] = st.TASK_COMPLETED
         else:
-            statuses[section_id] = TASK_IN_PROGRESS
+            statuses[section_id] = st.TASK_IN_PROGRESS
     return statuses
 
 

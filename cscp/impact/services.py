@@ -3,7 +3,8 @@ and raising and deciding escalations.
 
 Each service is keyword-only and atomic, validates (raising ValidationError keyed by field), locks the row it
 transitions with `select_for_update()`, and writes an audit event with a dotted code. Views check who may act;
-services check that the act makes sense now (an update is not submitted twice, an outcome waits for a decision).
+services check that the act makes sense now (an update is not submitted twice, an outcome waits for a decision)
+through the guards in cscp.impact.guards, which the pages also ask before offering the button.
 
 Impact updates are written by two people at once (a chair and a vice-chair). Every change raises the update's
 `version`; a change made from an older version is refused with `UpdateChanged`, so nobody's text is silently
@@ -25,6 +26,7 @@ from django.utils.formats import date_format
 from cscp.actions.models import Action
 from cscp.actions.services import action_create
 from cscp.audit import record_event
+from cscp.impact import guards
 from cscp.impact.models import (
     Escalation,
     EvidenceLink,
@@ -38,11 +40,15 @@ from cscp.models import Group, GroupMembership, Meeting, Person, Priority, Theme
 from cscp.notifications import notify
 from cscp.selectors import chairs_of
 
+# What each page says when someone else saved the update since the person loaded it.
 STALE_MESSAGE = (
     "Someone else changed this update while you were editing. Their text is shown below; your text is kept in "
     "the box – merge them and save again"
 )
-EDITABLE_STATUSES = (ImpactUpdate.Status.DRAFT, ImpactUpdate.Status.CHANGES_REQUESTED)
+STALE_EVIDENCE_MESSAGE = (
+    "Someone else changed this update while you were choosing evidence. Check your choices below and save again"
+)
+STALE_SUBMIT_MESSAGE = "Someone else changed this update since you checked it. Check your answers again, then submit"
 
 
 class UpdateChanged(ValidationError):
@@ -53,11 +59,33 @@ def _long_date(day: datetime.date) -> str:
     return date_format(day, "j F Y")
 
 
+def _given_text(value: str, field: str, message: str) -> str:
+    """A required text, stripped; refused (beside `field`) when empty."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _refuse(reason: str) -> None:
+    """Refuse with a guard's reason (cscp.impact.guards), when it gives one."""
+    if reason:
+        raise ValidationError(reason)
+
+
 def _required_text(value: str, field: str, message: str, errors: dict[str, str]) -> str:
     value = (value or "").strip()
     if not value:
         errors[field] = message
     return value
+
+
+def _tell(people, *, event: str, subject: str, url: str, body: str = "", besides: Person | None = None) -> None:
+    """Tell each person (but `besides`, who acted) of an event, once: each notification's key is the event's with
+    the person's."""
+    for person in people:
+        if besides is None or person.pk != besides.pk:
+            notify(recipient=person, key=f"{event}:person.{person.pk}", subject=subject, body=body[:500], url=url)
 
 
 def people_in_groups_of_kind(kind: str) -> list[Person]:
@@ -76,20 +104,42 @@ def people_in_groups_of_kind(kind: str) -> list[Person]:
 
 
 def _section_values(title: str, hint: str) -> tuple[str, str]:
-    errors: dict[str, str] = {}
-    title = _required_text(title, "title", "Enter the section's title", errors)
-    if errors:
-        raise ValidationError(errors)
+    title = _given_text(title, "title", "Enter the section's title")
     return title, (hint or "").strip()
+
+
+def _check_one_escalation_section(section: ImpactTemplateSection) -> None:
+    """At most one section in use holds the matters to escalate to the Board: an escalation raised from an update
+    starts from its answer."""
+    if not (section.is_escalation and section.is_active):
+        return
+    others = ImpactTemplateSection.objects.select_for_update().filter(is_active=True, is_escalation=True)
+    other = others.exclude(pk=section.pk).order_by("order", "pk").first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "is_escalation": f"Only one section can hold the matters to escalate to the Board: "
+                f"untick it on “{other.title}” first"
+            }
+        )
 
 
 @transaction.atomic
 def impact_section_create(
-    *, actor: Person, title: str, hint: str = "", is_required: bool = True, request=None
+    *,
+    actor: Person,
+    title: str,
+    hint: str = "",
+    is_required: bool = True,
+    is_escalation: bool = False,
+    request=None,
 ) -> ImpactTemplateSection:
     title, hint = _section_values(title, hint)
     last = ImpactTemplateSection.objects.select_for_update().aggregate(last=Max("order"))["last"] or 0
-    section = ImpactTemplateSection(title=title, hint=hint, is_required=is_required, order=last + 1)
+    section = ImpactTemplateSection(
+        title=title, hint=hint, is_required=is_required, is_escalation=is_escalation, order=last + 1
+    )
+    _check_one_escalation_section(section)
     section.full_clean()
     section.save()
     record_event("impact.section.created", actor=actor, obj=section, request=request)
@@ -105,18 +155,28 @@ def impact_section_update(
     hint: str = "",
     is_required: bool = True,
     is_active: bool = True,
+    is_escalation: bool = False,
     request=None,
 ) -> ImpactTemplateSection:
     """Change a section. Retiring one (not active) takes it out of updates not yet submitted; updates that
     answered it keep their answer."""
     title, hint = _section_values(title, hint)
     section = ImpactTemplateSection.objects.select_for_update().get(pk=section.pk)
+    values = {
+        "title": title,
+        "hint": hint,
+        "is_required": is_required,
+        "is_active": is_active,
+        "is_escalation": is_escalation,
+    }
     changes = {
         name: [str(getattr(section, name)), str(value)]
-        for name, value in {"title": title, "hint": hint, "is_required": is_required, "is_active": is_active}.items()
+        for name, value in values.items()
         if getattr(section, name) != value
     }
-    section.title, section.hint, section.is_required, section.is_active = title, hint, is_required, is_active
+    for name, value in values.items():
+        setattr(section, name, value)
+    _check_one_escalation_section(section)
     section.full_clean()
     section.save()
     if changes:
@@ -290,17 +350,10 @@ def reporting_cycle_update(
 # Drafting an update.
 
 
-def _missing_message(section: ImpactTemplateSection) -> str:
-    """ "What difference it made" → "Enter what difference it made"; an acronym keeps its capitals."""
-    title = section.title.strip()
-    if len(title) > 1 and title[1].isupper():
-        return f"Enter {title}"
-    return f"Enter {title[:1].lower()}{title[1:]}"
-
-
 @transaction.atomic
 def impact_update_start(*, actor: Person, cycle: ReportingCycle, group: Group, request=None) -> ImpactUpdate:
-    """The group's update for the cycle, made on first visit. Opening it again returns the same update."""
+    """Start the group's update for the cycle (its chair pressed "Start the update"). Starting it again returns the
+    same update."""
     if not cycle.groups.filter(pk=group.pk).exists():
         raise ValidationError(f"{group} is not due to report in {cycle}")
     existing = ImpactUpdate.objects.filter(cycle=cycle, group=group).first()
@@ -310,7 +363,7 @@ def impact_update_start(*, actor: Person, cycle: ReportingCycle, group: Group, r
         with transaction.atomic():
             update = ImpactUpdate.objects.create(cycle=cycle, group=group, updated_by=actor)
     except IntegrityError:
-        # The chair and vice-chair opened it at the same moment: both work on the one update.
+        # The chair and vice-chair started it at the same moment: both work on the one update.
         return ImpactUpdate.objects.get(cycle=cycle, group=group)
     record_event("impact.update.started", actor=actor, obj=update, request=request)
     return update
@@ -320,20 +373,13 @@ def _lock_update(update: ImpactUpdate) -> ImpactUpdate:
     return ImpactUpdate.objects.select_for_update().select_related("cycle", "group").get(pk=update.pk)
 
 
-def _check_editable(update: ImpactUpdate) -> None:
-    if update.status not in EDITABLE_STATUSES:
-        raise ValidationError(
-            "This update has been submitted, so it cannot be changed unless the Business Group asks for changes"
-        )
-
-
-def _check_version(update: ImpactUpdate, version, field: str | None = None) -> None:
+def _check_version(update: ImpactUpdate, version, field: str | None = None, message: str = STALE_MESSAGE) -> None:
     try:
         matches = int(version) == update.version
     except (TypeError, ValueError):
         matches = False
     if not matches:
-        raise UpdateChanged({field: STALE_MESSAGE} if field else STALE_MESSAGE)
+        raise UpdateChanged({field: message} if field else message)
 
 
 def _touch(update: ImpactUpdate, actor: Person, *extra_fields: str) -> None:
@@ -356,7 +402,7 @@ def impact_update_save_section(
 ) -> ImpactUpdateAnswer:
     """Save one section's answer. `completed` is False for "Save and come back later"."""
     locked = _lock_update(update)
-    _check_editable(locked)
+    _refuse(guards.update_edit_blocked(locked))
     _check_version(locked, version, "text")
     if not section.is_active:
         raise ValidationError({"text": "This section is no longer part of the impact template"})
@@ -401,8 +447,8 @@ def impact_update_set_evidence(
 ) -> ImpactUpdate:
     """Choose the group's actions that evidence the update, remove links, and add a link to other evidence."""
     locked = _lock_update(update)
-    _check_editable(locked)
-    _check_version(locked, version)
+    _refuse(guards.update_edit_blocked(locked))
+    _check_version(locked, version, message=STALE_EVIDENCE_MESSAGE)
     actions = list(actions)
     if any(action.owner_group_id != locked.group_id for action in actions):
         raise ValidationError({"actions": f"Choose actions owned by {locked.group}"})
@@ -473,26 +519,17 @@ def evidence_link_add(
     return link
 
 
-def missing_required_sections(update: ImpactUpdate) -> list[ImpactTemplateSection]:
-    answered = set(
-        ImpactUpdateAnswer.objects.filter(update=update).exclude(text="").values_list("section_id", flat=True)
-    )
-    return [
-        section
-        for section in ImpactTemplateSection.objects.filter(is_active=True, is_required=True).order_by("order", "pk")
-        if section.pk not in answered
-    ]
-
-
 @transaction.atomic
 def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, request=None) -> ImpactUpdate:
     """Submit the update to the Business Group. Refused, keyed `section-<pk>`, while a required section is empty."""
     locked = _lock_update(update)
-    _check_editable(locked)
-    _check_version(locked, version)
-    missing = missing_required_sections(locked)
-    if missing:
-        raise ValidationError({f"section-{section.pk}": _missing_message(section) for section in missing})
+    blocked = guards.update_submit_blocked(locked)
+    if blocked == guards.ANSWER_REQUIRED_SECTIONS:
+        # Beside each empty section, as the page that checks the answers shows them.
+        missing = guards.missing_required_sections(locked)
+        raise ValidationError({f"section-{section.pk}": guards.missing_section_message(section) for section in missing})
+    _refuse(blocked)
+    _check_version(locked, version, message=STALE_SUBMIT_MESSAGE)
     resubmission = locked.status == ImpactUpdate.Status.CHANGES_REQUESTED
     # The submitted update keeps an answer to every section of the template as it stood, so it reads the same
     # after the template changes.
@@ -513,14 +550,13 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
     )
     url = reverse("impact:update-detail", args=[locked.pk])
     verb = "resubmitted" if resubmission else "submitted"
-    for person in people_in_groups_of_kind(Group.Kind.BUSINESS):
-        notify(
-            recipient=person,
-            key=f"impact.update.{locked.pk}.{verb}.v{locked.version}:person.{person.pk}",
-            subject=f"{locked.group} has {verb} its impact update for {locked.cycle}",
-            body=f"{actor} {verb} the update. Read it, comment, and acknowledge it or ask for changes.",
-            url=url,
-        )
+    _tell(
+        people_in_groups_of_kind(Group.Kind.BUSINESS),
+        event=f"impact.update.{locked.pk}.{verb}.v{locked.version}",
+        subject=f"{locked.group} has {verb} its impact update for {locked.cycle}",
+        body=f"{actor} {verb} the update. Read it, comment, and acknowledge it or ask for changes.",
+        url=url,
+    )
     return locked
 
 
@@ -529,41 +565,28 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
 
 @transaction.atomic
 def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdateComment:
-    errors: dict[str, str] = {}
-    text = _required_text(text, "text", "Enter your comment", errors)
-    if errors:
-        raise ValidationError(errors)
+    text = _given_text(text, "text", "Enter your comment")
+    _refuse(guards.update_comment_blocked(update))
     comment = ImpactUpdateComment.objects.create(update=update, author=actor, text=text)
     record_event("impact.update.commented", actor=actor, obj=update, request=request, data={"comment": comment.pk})
     url = reverse("impact:update-detail", args=[update.pk])
-    for person in chairs_of(update.group):
-        if person.pk != actor.pk:
-            notify(
-                recipient=person,
-                key=f"impact.update.{update.pk}.comment.{comment.pk}:person.{person.pk}",
-                subject=f"{actor} commented on {update.group}'s impact update",
-                body=text[:500],
-                url=url,
-            )
+    _tell(
+        chairs_of(update.group),
+        event=f"impact.update.{update.pk}.comment.{comment.pk}",
+        subject=f"{actor} commented on {update.group}'s impact update",
+        body=text,
+        url=url,
+        besides=actor,
+    )
     return comment
-
-
-def _check_submitted(update: ImpactUpdate, doing: str) -> None:
-    if update.status == ImpactUpdate.Status.ACKNOWLEDGED:
-        raise ValidationError(f"This update has already been acknowledged, so you cannot {doing}")
-    if update.status != ImpactUpdate.Status.SUBMITTED:
-        raise ValidationError(f"You can {doing} once the group has submitted its update")
 
 
 @transaction.atomic
 def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdate:
     """Send the update back to its group with what to change; its chair and vice-chair are told."""
-    errors: dict[str, str] = {}
-    text = _required_text(text, "text", "Enter what the group should change", errors)
-    if errors:
-        raise ValidationError(errors)
+    text = _given_text(text, "text", "Enter what the group should change")
     locked = _lock_update(update)
-    _check_submitted(locked, "ask for changes")
+    _refuse(guards.update_request_changes_blocked(locked))
     locked.status = ImpactUpdate.Status.CHANGES_REQUESTED
     _touch(locked, actor, "status")
     ImpactUpdateComment.objects.create(
@@ -571,21 +594,20 @@ def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: 
     )
     record_event("impact.update.changes_requested", actor=actor, obj=locked, request=request)
     url = reverse("impact:update-edit", args=[locked.cycle_id, locked.group_id])
-    for person in chairs_of(locked.group):
-        notify(
-            recipient=person,
-            key=f"impact.update.{locked.pk}.changes_requested.v{locked.version}:person.{person.pk}",
-            subject=f"The Business Group has asked for changes to {locked.group}'s impact update",
-            body=text[:500],
-            url=url,
-        )
+    _tell(
+        chairs_of(locked.group),
+        event=f"impact.update.{locked.pk}.changes_requested.v{locked.version}",
+        subject=f"The Business Group has asked for changes to {locked.group}'s impact update",
+        body=text,
+        url=url,
+    )
     return locked
 
 
 @transaction.atomic
 def impact_update_acknowledge(*, actor: Person, update: ImpactUpdate, text: str = "", request=None) -> ImpactUpdate:
     locked = _lock_update(update)
-    _check_submitted(locked, "acknowledge it")
+    _refuse(guards.update_acknowledge_blocked(locked))
     locked.status = ImpactUpdate.Status.ACKNOWLEDGED
     locked.acknowledged_at = timezone.now()
     locked.acknowledged_by = actor
@@ -598,13 +620,12 @@ def impact_update_acknowledge(*, actor: Person, update: ImpactUpdate, text: str 
     )
     record_event("impact.update.acknowledged", actor=actor, obj=locked, request=request)
     url = reverse("impact:update-detail", args=[locked.pk])
-    for person in chairs_of(locked.group):
-        notify(
-            recipient=person,
-            key=f"impact.update.{locked.pk}.acknowledged:person.{person.pk}",
-            subject=f"The Business Group has acknowledged {locked.group}'s impact update",
-            url=url,
-        )
+    _tell(
+        chairs_of(locked.group),
+        event=f"impact.update.{locked.pk}.acknowledged",
+        subject=f"The Business Group has acknowledged {locked.group}'s impact update",
+        url=url,
+    )
     return locked
 
 
@@ -682,14 +703,13 @@ def escalation_raise(
         data={"group": group.pk, "source": source},
     )
     url = reverse("impact:escalation-detail", args=[escalation.pk])
-    for person in people_in_groups_of_kind(Group.Kind.BOARD):
-        notify(
-            recipient=person,
-            key=f"impact.escalation.{escalation.pk}.raised:person.{person.pk}",
-            subject=f"{group} has escalated a concern to the Board: {title}",
-            body=ask[:500],
-            url=url,
-        )
+    _tell(
+        people_in_groups_of_kind(Group.Kind.BOARD),
+        event=f"impact.escalation.{escalation.pk}.raised",
+        subject=f"{group} has escalated a concern to the Board: {title}",
+        body=ask,
+        url=url,
+    )
     return escalation
 
 
@@ -700,13 +720,9 @@ def _lock_escalation(escalation: Escalation) -> Escalation:
 @transaction.atomic
 def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, request=None) -> Escalation:
     """Record the Board's decision. The escalation stays open until its outcome is recorded."""
-    errors: dict[str, str] = {}
-    decision = _required_text(decision, "decision", "Enter the Board's decision", errors)
-    if errors:
-        raise ValidationError(errors)
+    decision = _given_text(decision, "decision", "Enter the Board's decision")
     locked = _lock_escalation(escalation)
-    if locked.status != Escalation.Status.AWAITING_DECISION:
-        raise ValidationError("The Board's decision on this escalation has already been recorded")
+    _refuse(guards.escalation_decide_blocked(locked))
     locked.status = Escalation.Status.DECIDED
     locked.decision = decision
     locked.decided_at = timezone.now()
@@ -714,30 +730,22 @@ def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, r
     locked.save(update_fields=["status", "decision", "decided_at", "decided_by"])
     record_event("impact.escalation.decided", actor=actor, obj=locked, request=request)
     url = reverse("impact:escalation-detail", args=[locked.pk])
-    recipients = {p.pk: p for p in chairs_of(locked.raised_by_group)}
-    for person in recipients.values():
-        notify(
-            recipient=person,
-            key=f"impact.escalation.{locked.pk}.decided:person.{person.pk}",
-            subject=f"The Board has decided on {locked.raised_by_group}'s escalation: {locked.title}",
-            body=decision[:500],
-            url=url,
-        )
+    _tell(
+        chairs_of(locked.raised_by_group),
+        event=f"impact.escalation.{locked.pk}.decided",
+        subject=f"The Board has decided on {locked.raised_by_group}'s escalation: {locked.title}",
+        body=decision,
+        url=url,
+    )
     return locked
 
 
 @transaction.atomic
 def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome: str, request=None) -> Escalation:
     """Record what came of the Board's decision, which closes the escalation."""
-    errors: dict[str, str] = {}
-    outcome = _required_text(outcome, "outcome", "Enter the outcome", errors)
-    if errors:
-        raise ValidationError(errors)
+    outcome = _given_text(outcome, "outcome", "Enter the outcome")
     locked = _lock_escalation(escalation)
-    if locked.status == Escalation.Status.AWAITING_DECISION:
-        raise ValidationError("Record the Board's decision before the outcome")
-    if locked.status == Escalation.Status.CLOSED:
-        raise ValidationError("The outcome of this escalation has already been recorded")
+    _refuse(guards.escalation_outcome_blocked(locked))
     locked.status = Escalation.Status.CLOSED
     locked.outcome = outcome
     locked.outcome_recorded_at = timezone.now()
@@ -745,23 +753,14 @@ def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome:
     locked.save(update_fields=["status", "outcome", "outcome_recorded_at", "outcome_recorded_by"])
     record_event("impact.escalation.closed", actor=actor, obj=locked, request=request)
     url = reverse("impact:escalation-detail", args=[locked.pk])
-    for person in chairs_of(locked.raised_by_group):
-        notify(
-            recipient=person,
-            key=f"impact.escalation.{locked.pk}.closed:person.{person.pk}",
-            subject=f"The outcome of {locked.raised_by_group}'s escalation has been recorded: {locked.title}",
-            body=outcome[:500],
-            url=url,
-        )
+    _tell(
+        chairs_of(locked.raised_by_group),
+        event=f"impact.escalation.{locked.pk}.closed",
+        subject=f"The outcome of {locked.raised_by_group}'s escalation has been recorded: {locked.title}",
+        body=outcome,
+        url=url,
+    )
     return locked
-
-
-def escalation_action_blocked(escalation: Escalation) -> str:
-    """Why no action can be raised from this escalation now, or "" when one can: the guard of the page's button and
-    of `escalation_action_raise`."""
-    if escalation.status == Escalation.Status.AWAITING_DECISION:
-        return "Actions are raised from an escalation once the Board has decided on it."
-    return ""
 
 
 @transaction.atomic
@@ -769,9 +768,7 @@ def escalation_action_raise(*, actor: Person, escalation: Escalation, request=No
     """Raise an action from an escalation: one in the tracker (through `action_create`, like every action), kept
     with the escalation it came from."""
     locked = _lock_escalation(escalation)
-    blocked = escalation_action_blocked(locked)
-    if blocked:
-        raise ValidationError(blocked)
+    _refuse(guards.escalation_action_blocked(locked))
     # Whatever the form said, the action's source is this escalation, and its link leads back to it.
     values["source"] = Action.Source.ESCALATION
     values["source_url"] = reverse("impact:escalation-detail", args=[locked.pk])

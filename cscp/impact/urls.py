@@ -17,6 +17,7 @@ urlpatterns = [
     path("impact/cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
     path("impact/cycles/<int:pk>/edit/", views.cycle_edit, name="cycle-edit"),
     path("impact/cycles/<int:cycle_pk>/groups/<int:group_pk>/", views.update_edit, name="update-edit"),
+    path("impact/cycles/<int:cycle_pk>/groups/<int:group_pk>/start/", views.update_start, name="update-start"),
     path("impact/updates/<int:pk>/", views.update_detail, name="update-detail"),
     path("impact/updates/<int:pk>.pdf", views.update_pdf, name="update-pdf"),
     path("impact/updates/<int:pk>/sections/<int:section_pk>/", views.update_section, name="update-section"),

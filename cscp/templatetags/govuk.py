@@ -88,15 +88,18 @@ def _parse_block(parser: Parser, token: Token, node_class: type[_BlockNode]) -> 
 
 
 @register.simple_tag
-def button_link(text, url, kind: str = "") -> str:
+def button_link(text, url, kind: str = "", hidden: str = "") -> str:
     """A link drawn as a button (GOV.UK's "start" and "secondary" buttons that go to another page): `kind` is
-    "secondary", "warning" or nothing."""
+    "secondary", "warning" or nothing; `hidden`, words read out after the text by screen readers only (for example
+    "for Learning and Improvement Subgroup")."""
     css_class = f"govuk-button govuk-button--{kind}" if kind else "govuk-button"
+    more = format_html(' <span class="govuk-visually-hidden">{}</span>', str(hidden).strip()) if hidden else ""
     return format_html(
-        '<a href="{}" class="{}" role="button" draggable="false" data-module="govuk-button">{}</a>',
+        '<a href="{}" class="{}" role="button" draggable="false" data-module="govuk-button">{}{}</a>',
         url,
         css_class,
         text,
+        more,
     )
 
 

@@ -48,12 +48,24 @@ ROWS = [
     Row("impact:cycle-create", ADMIN_ONLY),
     Row("impact:cycle-detail", statuses(to=OVERSIGHT), kwargs=lambda p: {"pk": CycleFactory().pk}),
     Row("impact:cycle-edit", ADMIN_ONLY, kwargs=lambda p: {"pk": CycleFactory().pk}),
-    # Writing an update: the group's chair (or vice-chair) and admins; the first visit starts it.
+    # Writing an update: the group's chair (or vice-chair) and admins. The first visit shows the button that starts
+    # it; only the POST of that button makes the update.
     Row(
         "impact:update-edit",
         WRITERS,
         kwargs=lambda p: {"cycle_pk": CycleFactory().pk, "group_pk": p.subgroup.pk},
-        note="the chair's own group",
+        note="the chair's own group, not started",
+    ),
+    Row(
+        "impact:update-edit",
+        WRITERS,
+        kwargs=lambda p: {"cycle_pk": _update(p).cycle_id, "group_pk": p.subgroup.pk},
+        note="the chair's own group, started",
+    ),
+    Row(
+        "impact:update-start",
+        POST_ONLY,
+        kwargs=lambda p: {"cycle_pk": CycleFactory().pk, "group_pk": p.subgroup.pk},
     ),
     Row(
         "impact:update-edit",
@@ -186,6 +198,19 @@ POSTS = [
         posts(to=("admin",)),
         kwargs=lambda p: {"pk": SectionFactory().pk},
         data=lambda p: {"direction": "down"},
+    ),
+    # Starting a group's update for a cycle: its chair (or vice-chair) and admins.
+    PostRow(
+        "impact:update-start",
+        posts(to=("admin", "chair")),
+        kwargs=lambda p: {"cycle_pk": CycleFactory().pk, "group_pk": p.subgroup.pk},
+        note="the chair's own group",
+    ),
+    PostRow(
+        "impact:update-start",
+        posts(to=("admin",)),
+        kwargs=lambda p: {"cycle_pk": CycleFactory().pk, "group_pk": p.other_subgroup.pk},
+        note="a group the chair is not in",
     ),
     # Submitting: the group's chair and admins; everyone else may at most read it.
     PostRow("impact:update-submit", posts(to=("admin", "chair")), kwargs=lambda p: {"pk": _update(p).pk}),

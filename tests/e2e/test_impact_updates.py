@@ -27,7 +27,7 @@ def _sign_out(page) -> None:
 def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_decision(page, live_server, partnership):
     SectionFactory(title="What we did", hint="The group's work since its last update", order=1)
     SectionFactory(title="What difference it made and the evidence for it", order=2)
-    SectionFactory(title="Matters to escalate", is_required=False, order=3)
+    SectionFactory(title="Matters to escalate", is_required=False, order=3, is_escalation=True)
     cycle = CycleFactory(title="Board, spring", business_meeting=business_meeting(20))
 
     # The chair starts the update from the list of this cycle's updates.
@@ -36,7 +36,11 @@ def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_d
     visit(page, reverse("impact:update-list"))
     # GOV.UK "start" links are buttons to assistive technology (role="button").
     _click(page, "button", "Start your update for Learning and Improvement Subgroup")
+    # Visiting the update's page changes nothing: the chair starts the update with its button.
     assert page.get_by_role("heading", level=1).inner_text() == "Impact update for Board, spring"
+    assert not ImpactUpdate.objects.filter(cycle=cycle, group=partnership.subgroup).exists()
+    _click(page, "button", "Start the update")
+    assert page.get_by_text("You have completed 0 of 3 sections").is_visible()
     update = ImpactUpdate.objects.get(cycle=cycle, group=partnership.subgroup)
 
     # First section: saved to come back to later, then completed.

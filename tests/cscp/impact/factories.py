@@ -31,9 +31,13 @@ class SectionFactory(factory.django.DjangoModelFactory):
     is_required = True
 
 
+# Its answers are the matters an escalation raised from the update starts from.
+ESCALATION_SECTION = "Matters to escalate"
+
+
 def standard_template() -> list[ImpactTemplateSection]:
     return [
-        SectionFactory(title=title, hint=hint, is_required=required, order=n)
+        SectionFactory(title=title, hint=hint, is_required=required, order=n, is_escalation=title == ESCALATION_SECTION)
         for n, (title, hint, required) in enumerate(STANDARD_SECTIONS, start=1)
     ]
 

@@ -65,17 +65,61 @@ def _fill_required(update, sections, actor):
 # Starting and the task list.
 
 
-def test_the_first_visit_starts_the_groups_update_with_a_task_per_section(client_for, partnership, sections, cycle):
-    response = client_for("chair").get(reverse("impact:update-edit", args=[cycle.pk, partnership.subgroup.pk]))
+def _start_url(cycle, group) -> str:
+    return reverse("impact:update-start", args=[cycle.pk, group.pk])
+
+
+def _rows_written() -> tuple[int, int]:
+    return ImpactUpdate.objects.count(), AuditEvent.objects.count()
+
+
+def test_the_first_visit_shows_the_button_that_starts_the_update_and_writes_nothing(
+    client_for, partnership, sections, cycle
+):
+    client = client_for("chair")
+    client.get(reverse("cscp:home"))  # signing in and the first page of a session write their own rows
+    before = _rows_written()
+    response = client.get(reverse("impact:update-edit", args=[cycle.pk, partnership.subgroup.pk]))
     assert response.status_code == 200
-    update = ImpactUpdate.objects.get(cycle=cycle, group=partnership.subgroup)
-    assert update.status == ImpactUpdate.Status.DRAFT
+    assert _rows_written() == before
     page = response.content.decode()
     assert "Impact update for Board, spring" in page
+    assert "Start the update" in page
+    assert f'action="{_start_url(cycle, partnership.subgroup)}"' in page
+    for section in sections:
+        assert section.title in page
+
+
+def test_starting_the_update_makes_it_and_opens_its_task_list_with_a_task_per_section(
+    client_for, partnership, sections, cycle
+):
+    client = client_for("chair")
+    response = client.post(_start_url(cycle, partnership.subgroup))
+    edit_url = reverse("impact:update-edit", args=[cycle.pk, partnership.subgroup.pk])
+    assert response.status_code == 302 and response["Location"] == edit_url
+    update = ImpactUpdate.objects.get(cycle=cycle, group=partnership.subgroup)
+    assert update.status == ImpactUpdate.Status.DRAFT
+    assert AuditEvent.objects.filter(action="impact.update.started", object_id=str(update.pk)).count() == 1
+    page = client.get(edit_url).content.decode()
     for section in sections:
         assert _section_url(update, section) in page
     assert page.count("Not started") >= len(sections)
-    assert AuditEvent.objects.filter(action="impact.update.started", object_id=str(update.pk)).count() == 1
+    # Pressing the button again (or the vice-chair pressing it at the same time) opens the same update.
+    client.post(_start_url(cycle, partnership.subgroup))
+    assert ImpactUpdate.objects.filter(cycle=cycle, group=partnership.subgroup).count() == 1
+
+
+def test_starting_takes_a_post(client_for, partnership, sections, cycle):
+    assert client_for("chair").get(_start_url(cycle, partnership.subgroup)).status_code == 405
+    assert not ImpactUpdate.objects.exists()
+
+
+def test_only_the_groups_chair_or_an_admin_starts_its_update(client_for, partnership, sections, cycle):
+    for persona in ("officer", "business", "board"):
+        assert client_for(persona).post(_start_url(cycle, partnership.subgroup)).status_code == 403, persona
+    other = CycleFactory(groups=[partnership.other_subgroup])
+    assert client_for("chair").post(_start_url(other, partnership.subgroup)).status_code == 404
+    assert _rows_written()[0] == 0
 
 
 def test_a_second_visit_opens_the_same_update(client_for, partnership, update):
@@ -277,6 +321,20 @@ def test_the_chair_links_the_groups_actions_and_a_link_to_other_evidence(client_
     assert list(update.actions.all()) == [ours]
     link = EvidenceLink.objects.get(update=update)
     assert (link.title, link.url, link.kind) == ("Neglect audit, January 2027", "https://example.org/audit.pdf", "link")
+
+
+def test_the_evidence_page_starts_from_the_actions_already_linked_so_saving_it_again_keeps_them(
+    client_for, partnership, update
+):
+    ours = _action(partnership.subgroup, "A-1")
+    services.impact_update_set_evidence(
+        actor=partnership["chair"], update=update, version=update.version, actions=[ours]
+    )
+    update.refresh_from_db()
+    client = client_for("chair")
+    form = client.get(reverse("impact:update-evidence", args=[update.pk])).context["form"]
+    assert form["actions"].value() == [ours.pk]
+    assert form["version"].value() == update.version
 
 
 def test_another_groups_action_cannot_be_linked(client_for, partnership, update):

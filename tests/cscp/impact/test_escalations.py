@@ -115,6 +115,23 @@ def test_raising_from_an_update_starts_from_its_matters_to_escalate(client_for, 
     assert "Escalated to the Board" in client.get(reverse("impact:update-detail", args=[update.pk])).content.decode()
 
 
+def test_raising_from_an_update_starts_from_the_section_marked_for_escalation_whatever_its_title(
+    client_for, partnership, sections, cycle
+):
+    escalate = next(s for s in sections if s.is_escalation)
+    escalate.title = "Concerns for the Board"
+    escalate.save()
+    # A section that only mentions escalating in its title is not the one.
+    risks = sections[3]
+    risks.title = "Risks we may escalate later"
+    risks.save()
+    update = submitted_update(partnership.subgroup, cycle)
+    update.answers.filter(section=escalate).update(text="Health assessments are too slow.")
+    update.answers.filter(section=risks).update(text="Not this one.")
+    form = client_for("chair").get(reverse("impact:escalation-raise-from-update", args=[update.pk])).context["form"]
+    assert form.initial["concern"] == "Health assessments are too slow."
+
+
 def test_other_apps_raise_escalations_through_the_service(partnership):
     escalation = services.escalation_raise(
         actor=partnership["chair"],

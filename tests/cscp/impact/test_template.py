@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cscp.impact import services
+from cscp.impact.demo import DATA_DIR, GovernanceLoader
 from cscp.impact.models import ImpactTemplateSection, ImpactUpdate
 from tests.cscp.impact.factories import STANDARD_SECTIONS, CycleFactory
 from tests.cscp.structure_helpers import error_beside, last_event
@@ -108,3 +110,64 @@ def test_only_admins_change_the_template(client_for, sections):
     response = client_for("business").post(reverse("impact:section-move", args=[sections[1].pk]), {"direction": "up"})
     assert response.status_code == 403
     assert list(ImpactTemplateSection.objects.order_by("order", "pk")) == sections
+
+
+# The escalation section: its answers are the matters an escalation raised from the update starts from.
+
+
+def _escalation_titles() -> list[str]:
+    return list(ImpactTemplateSection.objects.filter(is_escalation=True).values_list("title", flat=True))
+
+
+def test_an_admin_marks_the_section_whose_answers_are_matters_to_escalate(client_for, partnership, sections):
+    escalate = next(s for s in sections if s.title == "Matters to escalate")
+    client = client_for("admin")
+    client.post(reverse("impact:section-edit", args=[escalate.pk]), {"title": escalate.title, "is_active": "on"})
+    assert _escalation_titles() == []
+    form = client.get(reverse("impact:section-edit", args=[sections[3].pk])).context["form"]
+    assert "is_escalation" in form.fields
+    response = client.post(
+        reverse("impact:section-edit", args=[sections[3].pk]),
+        {"title": "Risks", "is_active": "on", "is_escalation": "on"},
+    )
+    assert response.status_code == 302
+    assert _escalation_titles() == ["Risks"]
+    assert last_event("impact.section.updated").data["changes"] == {"is_escalation": ["False", "True"]}
+
+
+def test_only_one_section_in_use_holds_the_matters_to_escalate(client_for, sections):
+    risks = sections[3]
+    response = client_for("admin").post(
+        reverse("impact:section-edit", args=[risks.pk]), {"title": "Risks", "is_active": "on", "is_escalation": "on"}
+    )
+    assert response.status_code == 200
+    assert error_beside(response, "is_escalation") == [
+        "Only one section can hold the matters to escalate to the Board: untick it on “Matters to escalate” first"
+    ]
+    assert _escalation_titles() == ["Matters to escalate"]
+    response = client_for("admin").post(
+        reverse("impact:section-create"), {"title": "Concerns for the Board", "is_escalation": "on"}
+    )
+    assert error_beside(response, "is_escalation")
+    assert not ImpactTemplateSection.objects.filter(title="Concerns for the Board").exists()
+
+
+def test_a_retired_escalation_section_does_not_stop_another_taking_its_place(partnership, sections):
+    escalate = next(s for s in sections if s.title == "Matters to escalate")
+    admin = partnership["admin"]
+    services.impact_section_update(
+        actor=admin, section=escalate, title=escalate.title, is_required=False, is_active=False, is_escalation=True
+    )
+    added = services.impact_section_create(actor=admin, title="Concerns for the Board", is_escalation=True)
+    assert added.is_escalation
+    # Bringing the old one back would make two.
+    with pytest.raises(ValidationError) as refused:
+        services.impact_section_update(
+            actor=admin, section=escalate, title=escalate.title, is_active=True, is_escalation=True
+        )
+    assert list(refused.value.message_dict) == ["is_escalation"]
+
+
+def test_the_demo_template_marks_its_escalation_section(partnership):
+    GovernanceLoader(DATA_DIR).load_template()
+    assert _escalation_titles() == ["Matters to escalate to the Board"]
