@@ -76,17 +76,10 @@ class PartnershipDemo(DemoLoader):
         rows = self.rows(name, ("name",), PARTNERSHIP_FIELDS[1:])
         if len(rows) != 1:
             raise DemoDataError(f"{shown(self.files.path(name))}: give the settings in one row, below the header")
-        found = Partnership.objects.filter(pk=1).first()
-        if found is not None:
-            defaults = {field: Partnership._meta.get_field(field).get_default() for field in PARTNERSHIP_FIELDS}
-            if any(getattr(found, field) != default for field, default in defaults.items()):
-                return  # chosen by someone: theirs to keep
-            # Only the model's defaults, made by `Partnership.load()` for a page shown before the demo was loaded:
-            # settings nobody has chosen yet are missing, not changed.
-            found.delete()
         values = {field: rows[0][field] for field in PARTNERSHIP_FIELDS if rows[0][field]}
         # There is one settings row, always the first (see Partnership.load).
-        self.create("partnership", Partnership, {"pk": 1, **values}, rows[0])
+        existing = {p.pk: p for p in Partnership.objects.filter(pk=1)}
+        self.ensure("partnership", Partnership, existing, 1, {"pk": 1, **values}, rows[0])
 
     def load_districts(self) -> dict[str, District]:
         existing = {d.name: d for d in District.objects.all()}

@@ -344,13 +344,3 @@ def test_a_row_listed_twice_is_refused_because_no_run_would_be_the_last(settings
 
     with pytest.raises(CommandError, match="this theme is listed twice"):
         seed("--data", str(data))
-
-
-def test_settings_made_by_a_page_shown_before_the_demo_was_loaded_are_filled_in(settings):
-    settings.DEMO = True
-    Partnership.load()  # as the first page anyone opens does, with the model's defaults
-
-    seed()
-
-    assert Partnership.objects.count() == 1
-    assert Partnership.load().short_name == "CSCP"
