@@ -48,6 +48,7 @@ home_sections = SectionRegistry()
 board_pack_sections = SectionRegistry()
 
 
-# Each app's demo data: callables taking `stdout=`, run by `seed_demo` after the core's demo partnership. Each must
-# be idempotent (a second run changes nothing) and run in its own transaction.
+# Each app's demo data: `cscp.demo_loading.DemoLoader` subclasses, appended by each app's `demo.py` and run by
+# `seed_demo` after the core's demo partnership, each in a transaction of its own. They create what is missing and
+# never change what exists.
 demo_loaders: list = []

@@ -8,7 +8,7 @@ class ScorecardsConfig(AppConfig):
 
     def ready(self) -> None:
         from cscp import schedules
-        from scorecards import registry  # noqa: F401 - navigation, home and Board pack sections, demo data
+        from scorecards import demo, registry  # noqa: F401 - navigation, home and Board pack sections, demo data
 
         # Responsible officers: values missing for the last complete period, commentary missing on red indicators.
         schedules.register(

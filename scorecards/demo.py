@@ -1,28 +1,46 @@
-"""The demo partnership's scorecards, loaded from the data files in scorecards/demo/ by `seed_demo`.
+"""The demo partnership's scorecards, from the data files in scorecards/demo_data/.
 
 Three scorecards (the partnership's main one, the Hub Programme Board's and the MET Strategy Group's), their
 indicators with targets, milestones, three years of values, commentary and a challenge; and comparators imported
-through the same importers as the DfE's real files, from files of our own in the DfE's layout.
+through the same importers as the DfE's real files, from files of our own in the DfE's layout. The files are made by
+scripts/make_scorecard_demo.py (the figures are invented).
 
-Local values are placed relative to the last complete period (`periods_ago`), so the demo's scorecard is always
-current. Idempotent: anything already as the files say is left alone, so a second run on the same day changes
-nothing; it never deletes.
+Local values are placed relative to the last complete period when the demo is loaded (`periods_ago`), so a fresh
+demo's scorecard is current. As every demo loader does, this one creates what is missing and never changes what
+exists (cscp.demo_loading): a value, a commentary or a target someone changed stays as they left it, and a run in a
+later month adds that month's values. The comparators are set up and imported only while the partnership has none:
+after that they are whatever people have imported.
 """
 
 from __future__ import annotations
 
-import csv
-import sys
-from collections import Counter
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-DATA_DIR = Path(__file__).resolve().parent / "demo"
-CHANGE_REASON = "Loaded from the demo data files (seed_demo)"
+from cscp.demo_loading import CHANGE_REASON, DemoDataError, DemoLoader, Row, shown
+from cscp.sections import demo_loaders
+from scorecards.imports import comparators
+from scorecards.models import (
+    Challenge,
+    ChallengeResponse,
+    Commentary,
+    ComparatorMeasure,
+    ComparatorSettings,
+    Indicator,
+    IndicatorMapping,
+    IndicatorValue,
+    Milestone,
+    Scorecard,
+    ScorecardIndicator,
+    Target,
+)
+from scorecards.periods import MONTHLY, QUARTERLY, Period
+from scorecards.services import CUMBRIA_SPANS, INDICATOR_FIELDS, clean_row, comparator_setup
 
+ANNUAL = "annual"
 COMPARATOR_FILES = [
     ("ons", "demo_ons_population.csv"),
     ("ees", "demo_c1_referrals.csv"),
@@ -32,200 +50,163 @@ COMPARATOR_FILES = [
     ("sn2021", "demo_sn_2021.csv"),
     ("lait", "demo_lait.csv"),
 ]
+# indicators.csv: an indicator's fields as the indicator form edits them (its baseline is worked out from its first
+# value), then the themes and scorecards it is on, and the published measure it maps to with the mapping's role.
+OWN_FIELDS = tuple(name for name in INDICATOR_FIELDS if name not in ("baseline_value", "baseline_period", "is_active"))
+INDICATOR_COLUMNS = (*OWN_FIELDS, "themes", "scorecards", "baseline_years_ago", "measure", "role")
 
 
-def _rows(data: Path, name: str) -> list[dict[str, str]]:
-    with (data / name).open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def _decimal(row: Row, column: str) -> Decimal | None:
+    try:
+        return Decimal(row[column]) if row[column] else None
+    except InvalidOperation:
+        raise row.error("write a number", column) from None
 
 
-def _decimal(text: str) -> Decimal | None:
-    return Decimal(text) if text not in ("", None) else None
+class ScorecardDemo(DemoLoader):
+    name = "Scorecards"
+    event = "scorecards.demo.seeded"
+    data_dir = Path(__file__).resolve().parent / "demo_data"
+    labels = {
+        "comparator_value": "comparator value",
+        "scorecard": "scorecard",
+        "indicator": "indicator",
+        "entry": "scorecard entry",
+        "mapping": "comparator mapping",
+        "value": "value",
+        "target": "target",
+        "milestone": "milestone",
+        "commentary": "commentary",
+        "challenge": "challenge",
+        "response": "challenge response",
+    }
 
+    def __init__(self, data_dir: Path | None = None, *, today=None):
+        super().__init__(data_dir)
+        # Each frequency's latest complete period when the demo is loaded: the files count back from it.
+        today = today or timezone.localdate()
+        self.latest = {frequency: Period.last_complete(frequency, today) for frequency in (MONTHLY, QUARTERLY, ANNUAL)}
 
-def _sync(model, lookup: dict, values: dict, counts: Counter, label: str):
-    """Create the row, or correct the fields that differ from the files (saving only then)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj._change_reason = CHANGE_REASON
-        obj.save()
-        counts[f"{label} created"] += 1
-        return obj
-    differs = {name: value for name, value in values.items() if getattr(obj, name) != value}
-    if differs:
-        for name, value in differs.items():
-            setattr(obj, name, value)
-        obj._change_reason = CHANGE_REASON
-        obj.save()
-        counts[f"{label} updated"] += 1
-    return obj
+    def period(self, row: Row, frequency: str) -> Period:
+        return self.latest[frequency].offset(-row.integer("periods_ago"))
 
+    def load(self) -> None:
+        self.load_comparators()
+        scorecards = self.load_scorecards()
+        values = {}
+        for row in self.rows("values.csv", ("code", "frequency", "periods_ago", "value", "numerator", "denominator")):
+            values.setdefault(row["code"], []).append(row)
+        indicators = self.load_indicators(scorecards, values)
+        self.load_values(indicators, values)
+        self.load_targets(indicators)
+        self.load_commentary(indicators)
 
-def load_demo(*, stdout=None, data: Path = DATA_DIR, today=None) -> Counter:
-    """Load the demo scorecards. Returns what was created and updated (also written to `stdout`)."""
-    stdout = stdout or sys.stdout
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        counts = _load(data, today)
-    changes = ", ".join(f"{count} {label}" for label, count in sorted(counts.items()) if count)
-    stdout.write(f"Scorecards: {changes}." if changes else "The demo scorecards are up to date: nothing changed.")
-    stdout.write("\n")
-    return counts
+    def load_comparators(self) -> None:
+        if ComparatorSettings.objects.filter(partnership_area__isnull=False).exists():
+            return  # set up already: what has been imported since belongs to the people who imported it
+        comparator_setup(
+            actor=None,
+            partnership_name="Cumbria Safeguarding Children Partnership area",
+            region=("E12000002", "North West"),
+            spans=CUMBRIA_SPANS,
+            neighbours_of="909",
+            neighbour_model_year=2021,
+        )
+        for kind, name in COMPARATOR_FILES:
+            content = self.files.path(name).read_bytes()
+            if kind == "ons":
+                outcome = comparators.import_ons(content, file_name=name)
+            elif kind == "ees":
+                outcome = comparators.import_ees(content, file_name=name)
+            elif kind == "sn2021":
+                outcome = comparators.import_neighbours(content, year=2021, file_name=name)
+            else:
+                dictionary = self.files.path("demo_lait_dictionary.csv").read_bytes()
+                outcome = comparators.import_lait(content, dictionary, file_name=name)
+            if outcome.problems:
+                raise DemoDataError(f"{shown(self.files.path(name))}: {outcome.problems[0]}")
+            self.created["comparator_value"] += outcome.created
 
-
-def _load(data: Path, today) -> Counter:
-    from cscp.models import BusinessPlan, Group, Person, Theme
-    from scorecards.imports import comparators
-    from scorecards.models import ComparatorMeasure, Indicator, IndicatorMapping, Scorecard, ScorecardIndicator
-    from scorecards.periods import MONTHLY, Period
-    from scorecards.services import CUMBRIA_SPANS, clean_row, comparator_setup
-
-    counts: Counter = Counter()
-    comparator_setup(
-        actor=None,
-        partnership_name="Cumbria Safeguarding Children Partnership area",
-        region=("E12000002", "North West"),
-        spans=CUMBRIA_SPANS,
-        neighbours_of="909",
-        neighbour_model_year=2021,
-    )
-    for kind, name in COMPARATOR_FILES:
-        content = (data / name).read_bytes()
-        if kind == "ons":
-            outcome = comparators.import_ons(content, file_name=name)
-        elif kind == "ees":
-            outcome = comparators.import_ees(content, file_name=name)
-        elif kind == "sn2021":
-            outcome = comparators.import_neighbours(content, year=2021, file_name=name)
-        else:
-            dictionary = (data / "demo_lait_dictionary.csv").read_bytes()
-            outcome = comparators.import_lait(content, dictionary, file_name=name)
-        if outcome.problems:
-            raise ValueError(f"The demo file {name} could not be imported: {outcome.problems[0]}")
-        counts["comparator values created"] += outcome.created
-        counts["comparator values updated"] += outcome.updated
-
-    people = {person.username: person for person in Person.objects.all()}
-    groups = {group.name: group for group in Group.objects.all()}
-    themes = {theme.name: theme for theme in Theme.objects.all()}
-    plan = BusinessPlan.objects.order_by("-start_date").first()
-    priorities = {str(priority.number): priority for priority in plan.priorities.all()} if plan else {}
-    measures = {measure.code: measure for measure in ComparatorMeasure.objects.all()}
-
-    scorecards = {}
-    for order, row in enumerate(_rows(data, "scorecards.csv")):
-        scorecards[row["slug"]] = _sync(
-            Scorecard,
-            {"slug": row["slug"]},
-            {
+    def load_scorecards(self) -> dict[str, Scorecard]:
+        existing = {s.slug: s for s in Scorecard.objects.all()}
+        rows = self.rows("scorecards.csv", ("slug", "name", "frequency"), ("owner_group", "is_main", "description"))
+        for order, row in enumerate(rows):
+            values = {
+                "slug": row["slug"],
                 "name": row["name"],
-                "owner_group": groups.get(row["owner_group"]),
+                "owner_group": self.group(row, "owner_group", blank=True),
                 "frequency": row["frequency"],
-                "is_main": row["is_main"] == "1",
+                "is_main": row.flag("is_main", default=False),
                 "description": row["description"],
                 "order": order,
-            },
-            counts,
-            "scorecards",
-        )
+            }
+            self.ensure("scorecard", Scorecard, existing, row["slug"], values, row)
+        return existing
 
-    # Each frequency's latest complete period when the demo is loaded: the files count back from it.
-    latest = {frequency: Period.last_complete(frequency, today) for frequency in ("monthly", "quarterly", "annual")}
-    current_year = latest[MONTHLY].year
-    values_by_code: dict[str, list[dict]] = {}
-    for row in _rows(data, "values.csv"):
-        values_by_code.setdefault(row["code"], []).append(row)
-
-    indicators = {}
-    for order, row in enumerate(_rows(data, "indicators.csv")):
-        first = max(values_by_code.get(row["code"], []), key=lambda item: int(item["periods_ago"]), default=None)
-        baseline_period, baseline_value = "", None
-        if first is not None:
-            # The baseline is the first value held.
-            baseline_period = latest[row["frequency"]].offset(-int(first["periods_ago"])).key
-            probe = Indicator(
-                unit=row["unit"],
-                numerator_definition=row["numerator_definition"],
-                denominator_definition=row["denominator_definition"],
+    def load_indicators(self, scorecards: dict, values: dict[str, list[Row]]) -> dict[str, Indicator]:
+        existing = {i.code: i for i in Indicator.objects.all()}
+        measures = {m.code: m for m in ComparatorMeasure.objects.all()}
+        required = ("code", "name")
+        rows = self.rows("indicators.csv", required, tuple(c for c in INDICATOR_COLUMNS if c not in required))
+        for order, row in enumerate(rows):
+            cards = [
+                row.find("scorecards", slug, scorecards, what="scorecard", file="scorecards.csv")
+                for slug in row.names("scorecards")
+            ]
+            themes = self.themes(row, "themes")
+            fields = {name: row[name] for name in OWN_FIELDS}
+            fields.update(
+                responsible_officer=self.person(row, "responsible_officer", blank=True),
+                priority=self.priority(row, "priority"),
+                amber_tolerance=_decimal(row, "amber_tolerance"),
+                similar_band=_decimal(row, "similar_band"),
+                **self.baseline(row, values.get(row["code"], [])),
             )
-            cleaned, _ = clean_row(probe, first)
-            baseline_value = cleaned.value if cleaned else None
-        indicator = _sync(
-            Indicator,
-            {"code": row["code"]},
-            {
-                "name": row["name"],
-                "definition": row["definition"],
-                "numerator_definition": row["numerator_definition"],
-                "denominator_definition": row["denominator_definition"],
-                "unit": row["unit"],
-                "polarity": row["polarity"],
-                "frequency": row["frequency"],
-                "area": row["area"],
-                "aggregation": row["aggregation"],
-                "source": row["source"],
-                "responsible_officer": people.get(row["responsible_officer"]),
-                "priority": priorities.get(row["priority"]),
-                "amber_tolerance": _decimal(row["amber_tolerance"]),
-                "tolerance_kind": row["tolerance_kind"],
-                "similar_band": _decimal(row["similar_band"]),
-                "baseline_period": baseline_period,
-                "baseline_value": baseline_value,
-            },
-            counts,
-            "indicators",
-        )
-        wanted_themes = {themes[name].pk for name in row["themes"].split(";") if name in themes}
-        if set(indicator.themes.values_list("pk", flat=True)) != wanted_themes:
-            indicator.themes.set(wanted_themes)
-        for slug in row["scorecards"].split(";"):
-            if slug in scorecards:
-                _sync(
-                    ScorecardIndicator,
-                    {"scorecard": scorecards[slug], "indicator": indicator},
-                    {"order": order},
-                    counts,
-                    "scorecard entries",
+            indicator, created = self.ensure("indicator", Indicator, existing, row["code"], fields, row)
+            if not created:
+                continue
+            indicator.themes.set(themes)
+            for scorecard in cards:
+                self.create(
+                    "entry", ScorecardIndicator, {"scorecard": scorecard, "indicator": indicator, "order": order}, row
                 )
-        if row["measure"] in measures:
-            _sync(
-                IndicatorMapping,
-                {"indicator": indicator, "measure": measures[row["measure"]]},
-                {"role": row["role"] or IndicatorMapping.Role.BOTH},
-                counts,
-                "comparator mappings",
-            )
-        indicators[row["code"]] = indicator
+            if row["measure"] in measures:
+                mapping = {"indicator": indicator, "measure": measures[row["measure"]]}
+                mapping["role"] = row["role"] or IndicatorMapping.Role.BOTH
+                self.create("mapping", IndicatorMapping, mapping, row)
+        return existing
 
-    _load_values(values_by_code, indicators, latest, people, counts, clean_row)
-    _load_targets(data, indicators, current_year, counts)
-    _load_commentary(data, indicators, latest, people, counts)
-    return counts
+    def baseline(self, row: Row, values: list[Row]) -> dict:
+        """The baseline is the first value held."""
+        first = max(values, key=lambda value: value.integer("periods_ago"), default=None)
+        if first is None:
+            return {"baseline_period": "", "baseline_value": None}
+        probe = Indicator(
+            unit=row["unit"],
+            numerator_definition=row["numerator_definition"],
+            denominator_definition=row["denominator_definition"],
+        )
+        cleaned, _ = clean_row(probe, first.values)
+        return {
+            "baseline_period": self.period(first, row["frequency"]).key,
+            "baseline_value": cleaned.value if cleaned else None,
+        }
 
-
-def _load_values(values_by_code, indicators, latest, people, counts, clean_row) -> None:
-    from simple_history.utils import bulk_create_with_history
-
-    from scorecards.models import IndicatorValue
-
-    existing = {
-        (value.indicator_id, value.period_key): value
-        for value in IndicatorValue.objects.filter(indicator__in=list(indicators.values()))
-    }
-    new = []
-    now = timezone.now()
-    for code, rows in values_by_code.items():
-        indicator = indicators[code]
-        for row in rows:
-            period = latest[indicator.frequency].offset(-int(row["periods_ago"]))
-            cleaned, errors = clean_row(
-                indicator, {"value": row["value"], "numerator": row["numerator"], "denominator": row["denominator"]}
-            )
-            if errors or cleaned is None:
-                raise ValueError(f"The demo value for {code} {period.key} is not valid: {errors}")
-            before = existing.get((indicator.pk, period.key))
-            if before is None:
+    def load_values(self, indicators: dict[str, Indicator], values: dict[str, list[Row]]) -> None:
+        existing = {(v.indicator_id, v.period_key) for v in IndicatorValue.objects.only("indicator_id", "period_key")}
+        new = []
+        now = timezone.now()
+        for code, rows in values.items():
+            indicator = rows[0].find("code", code, indicators, what="indicator", file="indicators.csv")
+            for row in rows:
+                period = self.period(row, indicator.frequency)
+                self.claim("value", (indicator.pk, period.key), row)
+                cleaned, errors = clean_row(indicator, row.values)
+                if errors or cleaned is None:
+                    column, messages = next(iter(errors.items()), ("value", ["give a value"]))
+                    raise row.error(" ".join(messages), column if column in row.values else None)
+                if (indicator.pk, period.key) in existing:
+                    continue
                 new.append(
                     IndicatorValue(
                         indicator=indicator,
@@ -240,82 +221,48 @@ def _load_values(values_by_code, indicators, latest, people, counts, clean_row) 
                         entered_at=now,
                     )
                 )
-            elif (before.value, before.numerator, before.denominator) != (
-                cleaned.value,
-                cleaned.numerator,
-                cleaned.denominator,
-            ):
-                before.value, before.numerator, before.denominator = (
-                    cleaned.value,
-                    cleaned.numerator,
-                    cleaned.denominator,
-                )
-                before._change_reason = CHANGE_REASON
-                before.save()
-                counts["values updated"] += 1
-    if new:
-        bulk_create_with_history(new, IndicatorValue, batch_size=500, default_change_reason=CHANGE_REASON)
-        counts["values created"] += len(new)
+        # Three years of values for every indicator: one insert, not a thousand.
+        if new:
+            bulk_create_with_history(new, IndicatorValue, batch_size=500, default_change_reason=CHANGE_REASON)
+            self.created["value"] += len(new)
 
+    def load_targets(self, indicators: dict[str, Indicator]) -> None:
+        current_year = self.latest[MONTHLY].year
+        existing = {(t.indicator_id, t.financial_year): t for t in Target.objects.all()}
+        for row in self.rows("targets.csv", ("code", "years_ago", "target")):
+            indicator = row.lookup("code", indicators, what="indicator", file="indicators.csv")
+            year = current_year - row.integer("years_ago")
+            values = {"indicator": indicator, "financial_year": year, "value": _decimal(row, "target")}
+            self.ensure("target", Target, existing, (indicator.pk, year), values, row)
+        existing = {(m.indicator_id, m.period_key): m for m in Milestone.objects.all()}
+        for row in self.rows("milestones.csv", ("code", "month_of_year", "milestone")):
+            indicator = row.lookup("code", indicators, what="indicator", file="indicators.csv")
+            key = Period(MONTHLY, current_year, row.integer("month_of_year")).key
+            values = {"indicator": indicator, "period_key": key, "value": _decimal(row, "milestone")}
+            self.ensure("milestone", Milestone, existing, (indicator.pk, key), values, row)
 
-def _load_targets(data, indicators, current_year, counts) -> None:
-    from scorecards.models import Milestone, Target
-    from scorecards.periods import MONTHLY, Period
-
-    for row in _rows(data, "targets.csv"):
-        _sync(
-            Target,
-            {"indicator": indicators[row["code"]], "financial_year": current_year - int(row["years_ago"])},
-            {"value": Decimal(row["target"])},
-            counts,
-            "targets",
-        )
-    for row in _rows(data, "milestones.csv"):
-        period = Period(MONTHLY, current_year, int(row["month_of_year"]))
-        _sync(
-            Milestone,
-            {"indicator": indicators[row["code"]], "period_key": period.key},
-            {"value": Decimal(row["milestone"])},
-            counts,
-            "milestones",
-        )
-
-
-def _load_commentary(data, indicators, latest, people, counts) -> None:
-    from scorecards.models import Challenge, ChallengeResponse, Commentary
-
-    for row in _rows(data, "commentary.csv"):
-        indicator = indicators[row["code"]]
-        period = latest[indicator.frequency].offset(-int(row["periods_ago"]))
-        author = people.get(row["author"]) or indicator.responsible_officer
-        if author is None:
-            continue
-        _sync(
-            Commentary,
-            {"indicator": indicator, "period_key": period.key},
-            {"text": row["text"], "author": author},
-            counts,
-            "commentaries",
-        )
-    for row in _rows(data, "challenges.csv"):
-        indicator = indicators[row["code"]]
-        period = latest[indicator.frequency].offset(-int(row["periods_ago"]))
-        author = people.get(row["author"])
-        if author is None:
-            continue
-        challenge = _sync(
-            Challenge,
-            {"indicator": indicator, "period_key": period.key, "author": author},
-            {"text": row["text"]},
-            counts,
-            "challenges",
-        )
-        responder = people.get(row["response_author"])
-        if responder is not None and row["response"]:
-            _sync(
-                ChallengeResponse,
-                {"challenge": challenge, "author": responder},
-                {"text": row["response"]},
-                counts,
-                "challenge responses",
+    def load_commentary(self, indicators: dict[str, Indicator]) -> None:
+        existing = {(c.indicator_id, c.period_key): c for c in Commentary.objects.all()}
+        for row in self.rows("commentary.csv", ("code", "periods_ago", "author", "text")):
+            indicator = row.lookup("code", indicators, what="indicator", file="indicators.csv")
+            key = self.period(row, indicator.frequency).key
+            author = self.person(row, "author", blank=True) or indicator.responsible_officer
+            values = {"indicator": indicator, "period_key": key, "text": row["text"], "author": author}
+            self.ensure("commentary", Commentary, existing, (indicator.pk, key), values, row)
+        existing = {(c.indicator_id, c.period_key, c.author_id): c for c in Challenge.objects.all()}
+        columns = ("code", "periods_ago", "author", "text")
+        for row in self.rows("challenges.csv", columns, ("response_author", "response")):
+            indicator = row.lookup("code", indicators, what="indicator", file="indicators.csv")
+            key = self.period(row, indicator.frequency).key
+            author = self.person(row, "author")
+            values = {"indicator": indicator, "period_key": key, "author": author, "text": row["text"]}
+            challenge, created = self.ensure(
+                "challenge", Challenge, existing, (indicator.pk, key, author.pk), values, row
             )
+            responder = self.person(row, "response_author", blank=True)
+            if created and responder is not None and row["response"]:
+                values = {"challenge": challenge, "author": responder, "text": row["response"]}
+                self.create("response", ChallengeResponse, values, row)
+
+
+demo_loaders.append(ScorecardDemo)

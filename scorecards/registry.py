@@ -12,7 +12,7 @@ from django.utils import timezone
 from cscp import navigation
 from cscp.navigation import NavItem
 from cscp.permissions import is_business_group_member, is_partnership_admin
-from cscp.sections import Section, board_pack_sections, demo_loaders, home_sections  # noqa: F401  (demo_loaders: see the end)
+from cscp.sections import Section, board_pack_sections, home_sections
 from scorecards import generation  # noqa: F401  (registers the scheduled task)
 from scorecards import rules as scorecard_rules  # noqa: F401  (registers the permissions)
 from scorecards.reports import (
@@ -123,7 +123,3 @@ board_pack_sections.register(
         order=10,
     )
 )
-
-from scorecards.demo import load_demo  # noqa: E402  (the demo's scorecards, run by seed_demo)
-
-demo_loaders.append(load_demo)

@@ -7,5 +7,5 @@ class ActionsConfig(AppConfig):
     verbose_name = "Action tracker"
 
     def ready(self) -> None:
-        # Its permissions, its navigation item and its home section.
-        from cscp.actions import registry  # noqa: F401
+        # Its permissions, its navigation item, its home section and its demo data.
+        from cscp.actions import demo, registry  # noqa: F401

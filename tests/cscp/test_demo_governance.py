@@ -14,11 +14,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from cscp.actions import services as action_services
 from cscp.actions import status as st
+from cscp.actions.demo import ActionDemo
 from cscp.actions.models import Action, ActionNote
 from cscp.actions.selectors import with_status
 from cscp.impact import services as impact_services
-from cscp.impact.demo import DATA_DIR, load_governance_demo
+from cscp.impact.demo import ImpactDemo
 from cscp.impact.models import (
     Escalation,
     ImpactTemplateSection,
@@ -82,9 +84,14 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_runs_the_governance_loader(demo):
-    assert load_governance_demo in demo_loaders
-    assert "Governance cycle: Created 6 impact template sections, 2 reporting cycles, 7 impact updates" in demo
+def test_seed_demo_runs_the_governance_loaders_after_the_action_tracker_they_link_to(demo):
+    # Impact updates and escalations refer to the tracker's actions, so the tracker's demo loads first.
+    assert demo_loaders.index(ActionDemo) < demo_loaders.index(ImpactDemo)
+    assert "Action tracker: created 25 actions, 11 progress notes." in demo
+    assert (
+        "Impact updates and escalations: created 6 impact template sections, 2 reporting cycles, 7 impact updates"
+        in demo
+    )
     assert list(ImpactTemplateSection.objects.values_list("title", "is_required")) == [
         ("What we did", True),
         ("What difference it made and the evidence for it", True),
@@ -93,7 +100,8 @@ def test_seed_demo_runs_the_governance_loader(demo):
         ("Matters to escalate to the Board", False),
         ("Next steps", True),
     ]
-    assert AuditEvent.objects.filter(action="cscp.demo.governance_seeded").count() == 1
+    assert AuditEvent.objects.filter(action="impact.demo.seeded").count() == 1
+    assert AuditEvent.objects.filter(action="actions.demo.seeded").count() == 1
 
 
 def test_the_current_cycle_is_for_the_next_board_meeting_and_was_due_before_the_business_group_met(demo):
@@ -227,34 +235,51 @@ def test_the_closed_action_says_why_it_was_closed(demo):
 def test_a_second_run_changes_nothing(demo, django_assert_max_num_queries):
     before = counts()
     output = seed()
-    assert "The demo governance cycle is up to date: nothing changed." in output
+    assert "Action tracker: nothing to add." in output
+    assert "Impact updates and escalations: nothing to add." in output
     assert counts() == before
 
     # Bulk reads: checking the whole cycle costs one query a table, however many updates and actions there are.
-    with django_assert_max_num_queries(20):
-        load_governance_demo(stdout=io.StringIO())
+    for loader in (ActionDemo, ImpactDemo):
+        with django_assert_max_num_queries(20):
+            assert not loader().run(stdout=io.StringIO())
 
 
-def test_a_second_run_puts_back_what_was_changed_and_keeps_what_was_added(demo):
-    action = Action.objects.get(source_reference="LCSPR Child T, recommendation 3")
-    due = action.due_date
-    action.due_date = datetime.date(2027, 6, 30)
-    action.save()
-    update = update_of(LEARNING, current_cycle(TODAY))
-    version = update.version
-    update.status = ImpactUpdate.Status.SUBMITTED
-    update.save()
-    added = ImpactUpdateComment.objects.create(update=update, author=person("business"), text="Added in the demo")
+def test_a_second_run_keeps_what_people_did_in_the_browser_and_only_adds_what_is_missing(demo):
+    # The chair finishes and submits the December update, and the Business Group acknowledges it.
+    chair, update = person("chair"), update_of(LEARNING, current_cycle(TODAY))
+    for section in ImpactTemplateSection.objects.filter(is_required=True):
+        if not update.answers.filter(section=section).exclude(text="").exists():
+            impact_services.impact_update_save_section(
+                actor=chair, update=update, section=section, text="Written in the demo.", version=update.version
+            )
+    impact_services.impact_update_submit(actor=chair, update=update, version=update.version)
+    impact_services.impact_update_acknowledge(actor=person("business"), update=update)
+    # The constabulary's at-risk Section 11 action is completed and signed off.
+    action = Action.objects.get(source_reference="Section 11 audit 2025, Cumbria Constabulary, standard 4")
+    assert st.derived_status(action, TODAY) == st.AT_RISK
+    action = action_services.action_complete(
+        actor=person("admin"), action=action, completed_on=TODAY, evidence="Every officer has done the refresher."
+    )
+    action_services.action_sign_off(actor=person("admin"), action=action)
+    # And someone deleted the closed escalation.
+    Escalation.objects.filter(status=Escalation.Status.CLOSED).delete()
     references = dict(Action.objects.values_list("pk", "reference"))
 
     output = seed()
 
-    assert "Governance cycle: Updated 1 impact update, 1 action." in output
-    assert Action.objects.get(pk=action.pk).due_date == due
-    update.refresh_from_db()
-    assert update.status == ImpactUpdate.Status.DRAFT
-    assert update.version > version  # anyone with it open is told it changed
-    assert ImpactUpdateComment.objects.filter(pk=added.pk).exists()
+    assert "Updated" not in output
+    assert "Impact updates and escalations: created 1 escalation." in output
+    assert "Action tracker: nothing to add." in output
+    update = update_of(LEARNING, current_cycle(TODAY))
+    assert update.status == ImpactUpdate.Status.ACKNOWLEDGED and update.acknowledged_by == person("business")
+    labels = {due.group.name: due.status_label for due in due_updates_for_cycles([update.cycle], today=TODAY)}
+    assert labels[LEARNING] == "Acknowledged"
+    action.refresh_from_db()
+    assert action.signed_off_by == person("admin")
+    assert st.derived_status(action, TODAY) == st.COMPLETED
+    closed = Escalation.objects.get(status=Escalation.Status.CLOSED)
+    assert closed.actions.filter(title__startswith="Report initial health assessment timeliness").exists()
     assert dict(Action.objects.values_list("pk", "reference")) == references
 
 
@@ -268,20 +293,23 @@ def test_the_daily_reminders_have_something_to_say_about_the_demo(demo):
     assert send_reminders() == {"actions": 0, "impact_updates": 0, "escalations": 0}
 
 
-def test_a_mistake_in_a_file_names_the_file_and_line_and_saves_nothing(demo, tmp_path):
-    data = tmp_path / "demo"
-    shutil.copytree(DATA_DIR, data)
+def test_a_mistake_in_a_file_names_the_file_line_and_column_and_saves_nothing(demo, tmp_path):
+    data = tmp_path / "demo_data"
+    shutil.copytree(ActionDemo.data_dir, data)
     lines = (data / "action_notes.csv").read_text(encoding="utf-8").splitlines()
     lines.insert(1, "No such review,No such action,chair,2026-11-01,,A note")
     (data / "action_notes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    Action.objects.filter(source_reference="LCSPR Child T, recommendation 3").update(due_date=datetime.date(2027, 1, 1))
+    # Without it, the loader would create this action again before it reaches the mistake.
+    Action.objects.get(source_reference="LCSPR Child T, recommendation 3").delete()
     before = counts()
 
-    with pytest.raises(CommandError, match=r"action_notes\.csv, line 2: there is no action with this source_refer"):
-        load_governance_demo(stdout=io.StringIO(), data=data)
+    with pytest.raises(
+        CommandError, match=r"action_notes\.csv, line 2, column action_title: there is no action with this source_refer"
+    ):
+        ActionDemo(data).run(stdout=io.StringIO())
 
     assert counts() == before
-    assert Action.objects.get(source_reference="LCSPR Child T, recommendation 3").due_date == datetime.date(2027, 1, 1)
+    assert not Action.objects.filter(source_reference="LCSPR Child T, recommendation 3").exists()
 
 
 @pytest.mark.parametrize("username", ["admin", "board", "business", "chair", "officer", "scrutineer"])

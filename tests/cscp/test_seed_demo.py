@@ -12,7 +12,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from cscp.management.commands.seed_demo import DATA_DIR, DEFAULT_PASSWORD
+from cscp.demo import DATA_DIR, DEFAULT_PASSWORD
 from cscp.models import (
     Agency,
     AgencyMembership,
@@ -91,7 +91,7 @@ def test_it_refuses_to_run_without_demo_because_the_personas_have_a_known_passwo
 
 def test_force_runs_it_without_demo(settings):
     settings.DEMO = False
-    assert "Created" in seed("--force")
+    assert "Partnership: created" in seed("--force")
     assert Person.objects.filter(username="admin").exists()
 
 
@@ -249,7 +249,7 @@ def test_the_partnership_core_is_checked_in_a_handful_of_queries(demo, monkeypat
         assert "up to date" in seed()
 
 
-def test_a_second_run_puts_back_what_was_changed_and_keeps_what_was_added(demo):
+def test_a_second_run_keeps_what_was_changed_in_the_browser_and_only_adds_what_is_missing(demo):
     chair = person("chair")
     chair.set_password("something-else-entirely")
     chair.job_title = "Changed in the demo"
@@ -257,18 +257,24 @@ def test_a_second_run_puts_back_what_was_changed_and_keeps_what_was_added(demo):
     board = Group.objects.get(name="Partnership Board")
     board.purpose = "Changed in the demo"
     board.save()
+    police = Agency.objects.get(name="Cumbria Constabulary")
+    police.is_active = False
+    police.save()
     added = Agency.objects.create(name="An agency added while trying the demo", sector=Agency.Sector.OTHER)
+    Theme.objects.get(name="Safe sleep").delete()
 
     output = seed()
 
-    assert "Updated 1 group, 1 person." in output
-    assert "Reset the password of 1 persona" in output
-    assert sign_in("chair", DEFAULT_PASSWORD) == chair
-    assert person("chair").job_title != "Changed in the demo"
-    assert "lead safeguarding partners" in Group.objects.get(pk=board.pk).purpose
+    assert "Updated" not in output and "Reset" not in output
+    assert "Partnership: created 1 theme." in output
+    assert sign_in("chair", "something-else-entirely") == chair
+    assert person("chair").job_title == "Changed in the demo"
+    assert Group.objects.get(pk=board.pk).purpose == "Changed in the demo"
+    assert not Agency.objects.get(pk=police.pk).is_active
     assert Agency.objects.filter(pk=added.pk).exists()
-    event = AuditEvent.objects.filter(action="cscp.demo.seeded").first()
-    assert event.data["updated"] == {"group": 1, "person": 1}
+    assert Theme.objects.filter(name="Safe sleep").exists()
+    event = AuditEvent.objects.filter(action="cscp.demo.seeded").order_by("-pk").first()
+    assert event.data == {"created": {"theme": 1}}
 
 
 def test_a_mistake_in_a_data_file_names_the_file_and_line_and_loads_nothing(settings, tmp_path):
@@ -278,7 +284,9 @@ def test_a_mistake_in_a_data_file_names_the_file_and_line_and_loads_nothing(sett
     lines.insert(3, "chair,The Knitting Circle,member,2024-04-01,")
     (data / "group_memberships.csv").write_text("\n".join(lines) + "\n")
 
-    with pytest.raises(CommandError, match=r"group_memberships\.csv, line 4: there is no group called “The Knitting"):
+    with pytest.raises(
+        CommandError, match=r"group_memberships\.csv, line 4, column group: there is no group called “The Knitting"
+    ):
         seed("--data", str(data))
     assert not Person.objects.exists()
 
@@ -296,9 +304,7 @@ def test_two_chairs_at_once_are_refused(settings, tmp_path):
 def test_another_partnership_can_bring_its_own_files(settings, tmp_path):
     settings.DEMO = True
     data = copy_of_the_data(tmp_path)
-    (data / "partnership.json").write_text(
-        '{"name": "Borsetshire Safeguarding Children Partnership", "short_name": "BSCP"}'
-    )
+    (data / "partnership.csv").write_text("name,short_name\nBorsetshire Safeguarding Children Partnership,BSCP\n")
     (data / "themes.csv").write_text('name,description\nRural isolation,"Children living far from services"\n')
 
     seed("--data", str(data))
@@ -324,7 +330,9 @@ def test_a_group_reporting_to_a_group_that_is_not_listed_is_refused(settings, tm
     with (data / "groups.csv").open("a") as f:
         f.write("Knitting Circle,subgroup,Board of Knitting,,,\n")
 
-    with pytest.raises(CommandError, match="line 22: there is no group called “Board of Knitting” in groups.csv"):
+    with pytest.raises(
+        CommandError, match="line 22, column parent: there is no group called “Board of Knitting” in groups.csv"
+    ):
         seed("--data", str(data))
 
 

@@ -8,14 +8,14 @@ import io
 import pytest
 from django.core.management import call_command
 
-from cscp.models import Notification
+from cscp.models import Notification, Person
 from cscp.sections import demo_loaders
 from scorecards import judgements
-from scorecards.demo import load_demo
-from scorecards.models import ComparatorValue, Indicator, IndicatorValue, Scorecard
+from scorecards.demo import ScorecardDemo
+from scorecards.models import Commentary, ComparatorValue, Indicator, IndicatorValue, Scorecard, Target
 from scorecards.periods import MONTHLY, Period
 from scorecards.selectors import scorecard_data
-from scorecards.services import reminders_send
+from scorecards.services import commentary_save, indicator_values_save, reminders_send
 
 TODAY = datetime.date(2026, 11, 27)
 
@@ -29,7 +29,7 @@ def demo(db, monkeypatch):
 
 
 def test_the_loader_is_registered_for_seed_demo():
-    assert load_demo in demo_loaders
+    assert ScorecardDemo in demo_loaders
 
 
 def test_the_main_scorecard_has_at_least_20_indicators_with_three_years_of_values(demo):
@@ -78,11 +78,34 @@ def test_comparators_come_from_the_demos_own_dfe_layout_files(demo):
 def test_a_second_load_changes_nothing(demo):
     values, history = ComparatorValue.objects.count(), IndicatorValue.history.count()
     out = io.StringIO()
-    counts = load_demo(stdout=out, today=TODAY)
+    counts = ScorecardDemo(today=TODAY).run(stdout=out)
     assert not +counts, counts
-    assert "nothing changed" in out.getvalue()
+    assert out.getvalue() == "Scorecards: nothing to add.\n"
     assert ComparatorValue.objects.count() == values
     assert IndicatorValue.history.count() == history
+
+
+def test_a_second_load_keeps_what_people_changed_and_only_adds_what_is_missing(demo):
+    officer = Person.objects.get(username="officer")
+    indicator_values_save(
+        actor=officer, period="2026-10", rows=[{"indicator": "CSC06", "numerator": "280", "denominator": "300"}]
+    )
+    commentary_save(actor=officer, indicator=Indicator.objects.get(code="CSC06"), period="2026-10", text="Rewritten.")
+    # A newer published figure, as an import of the DfE's own file would leave it.
+    published = ComparatorValue.objects.exclude(value=None).first()
+    ComparatorValue.objects.filter(pk=published.pk).update(value=published.value + 1)
+    Target.objects.filter(indicator__code="CSC04").delete()
+
+    out = io.StringIO()
+    call_command("seed_demo", force=True, stdout=out)
+
+    assert "updated" not in out.getvalue().lower()
+    assert "Scorecards: created 3 targets." in out.getvalue()
+    value = IndicatorValue.objects.get(indicator__code="CSC06", period_key="2026-10")
+    assert (value.numerator, value.denominator) == (280, 300)
+    assert Commentary.objects.get(indicator__code="CSC06", period_key="2026-10").text == "Rewritten."
+    assert ComparatorValue.objects.get(pk=published.pk).value == published.value + 1
+    assert Target.objects.filter(indicator__code="CSC04").count() == 3
 
 
 def test_the_demo_gives_the_reminders_something_to_say(demo):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cscp.impact import services
-from cscp.impact.demo import DATA_DIR, GovernanceLoader
+from cscp.impact.demo import ImpactDemo
 from cscp.impact.models import ImpactTemplateSection, ImpactUpdate
 from tests.cscp.impact.factories import STANDARD_SECTIONS, CycleFactory
 from tests.cscp.structure_helpers import error_beside, last_event
@@ -169,5 +169,5 @@ def test_a_retired_escalation_section_does_not_stop_another_taking_its_place(par
 
 
 def test_the_demo_template_marks_its_escalation_section(partnership):
-    GovernanceLoader(DATA_DIR).load_template()
+    ImpactDemo().load_template()
     assert _escalation_titles() == ["Matters to escalate to the Board"]
