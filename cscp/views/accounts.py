@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from cscp.audit import record_event
 from cscp.forms.accounts import OneTimeCodeForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm
@@ -135,6 +136,21 @@ def _throttled_message(device: TOTPDevice) -> str | None:
     return "You entered a wrong code too many times in a row. Wait a minute, then enter the code shown now"
 
 
+# The secret of the app being set up, kept in the session until a code proves the app holds it.
+MFA_SETUP_KEY = "mfa_setup_key"
+
+
+def _app_being_set_up(request: HttpRequest, person) -> TOTPDevice:
+    """The authenticator app being set up. Showing the page writes nothing: the secret lives in the session (the same
+    across reloads, so an app that has scanned the code keeps working) and the device row is written by the first
+    code posted, right or wrong, so wrong codes are throttled."""
+    key = request.session.get(MFA_SETUP_KEY)
+    if not key:
+        key = request.session[MFA_SETUP_KEY] = random_hex(20)
+    found = TOTPDevice.objects.filter(user=person, confirmed=False, key=key).first()
+    return found or TOTPDevice(user=person, name="Authenticator app", key=key, confirmed=False)
+
+
 @login_required
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     person = request.user
@@ -142,10 +158,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     # Someone with an app already must prove they hold it before they may replace it.
     if not person.is_verified() and user_has_device(person, confirmed=True):
         return redirect(f"{reverse('cscp:mfa-verify')}?{urlencode({'next': next_url})}")
-    # Keep the same secret across reloads, so an app that has scanned the code keeps working.
-    device = TOTPDevice.objects.filter(user=person, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=False)
+    device = _app_being_set_up(request, person)
     form = OneTimeCodeForm(posted(request), button="Continue")
     if request.method == "POST" and form.is_valid():
         throttled = _throttled_message(device)
@@ -153,6 +166,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", throttled)
         elif device.verify_token(form.cleaned_data["code"]):
             person_mfa_enable(person=person, device=device, request=request)
+            request.session.pop(MFA_SETUP_KEY, None)
             otp_login(request, device)
             request.session[MFA_DEVICE_SESSION_KEY] = True
             messages.success(

@@ -99,7 +99,14 @@ def test_each_persona_gets_the_status_the_matrix_expects(row: Row, partnership, 
     wrong = []
     for persona in EVERYONE:
         expected = row.expect[persona]
-        response = client_for(None if persona == "anonymous" else persona).get(url)
+        client = client_for(None if persona == "anonymous" else persona)
+        before = _rows_everywhere()
+        response = client.get(url)
+        # A GET never writes, whoever asks and whatever the answer.
+        after = _rows_everywhere()
+        written = sorted(label for label in after if after[label] != before[label])
+        if written:
+            wrong.append(f"{persona}: a GET wrote rows in {written}")
         if response.status_code != expected:
             wrong.append(f"{persona}: expected {expected}, got {response.status_code}")
         elif persona == "anonymous" and expected == 302 and urlsplit(response["Location"]).path != sign_in:

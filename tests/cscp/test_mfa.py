@@ -14,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cscp.models import AuditEvent
+from cscp.views.accounts import MFA_SETUP_KEY
 from tests.factories import PASSWORD
 
 SETUP = reverse("cscp:mfa-setup")
@@ -24,6 +25,11 @@ HOME = reverse("cscp:home")
 @pytest.fixture
 def mfa_required(settings):
     settings.REQUIRE_MFA = True
+
+
+def app_being_set_up(client: Client, person) -> TOTPDevice:
+    """The app the setup page showed: its secret is in the session until a code confirms it."""
+    return TOTPDevice(user=person, key=client.session[MFA_SETUP_KEY])
 
 
 def code_for(device: TOTPDevice) -> str:
@@ -76,26 +82,28 @@ def test_an_admin_sets_up_an_app_and_then_reaches_the_home_page(mfa_required, cl
     client = client_for("admin")
     page = client.get(client.get(HOME).url)
     assert page.status_code == 200
-    device = TOTPDevice.objects.get(user=partnership["admin"])
-    assert not device.confirmed
+    # Showing the page writes nothing: the app's secret waits in the session for a code.
+    assert not TOTPDevice.objects.filter(user=partnership["admin"]).exists()
 
-    response = client.post(SETUP, {"code": code_for(device), "next": HOME})
+    shown = app_being_set_up(client, partnership["admin"])
+    response = client.post(SETUP, {"code": code_for(shown), "next": HOME})
 
     assert response.status_code == 302
     assert response.url == HOME
     assert client.get(HOME).status_code == 200
-    device.refresh_from_db()
-    assert device.confirmed
+    device = TOTPDevice.objects.get(user=partnership["admin"])
+    assert device.confirmed and device.key == shown.key
     assert AuditEvent.objects.filter(action="cscp.person.mfa_enabled", actor=partnership["admin"]).exists()
 
 
 def test_the_setup_page_shows_a_qr_code_and_the_key_to_type_in(client_for, partnership):
-    response = client_for("chair").get(SETUP)
+    client = client_for("chair")
+    response = client.get(SETUP)
 
     html = response.content.decode()
     assert "Set up an authenticator app" in html
     assert "Enter the 6-digit code" in html
-    device = TOTPDevice.objects.get(user=partnership["chair"])
+    device = app_being_set_up(client, partnership["chair"])
     key = base64.b32encode(device.bin_key).decode().rstrip("=")
     assert " ".join(key[i : i + 4] for i in range(0, len(key), 4)) in html
     image = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)"\s+alt="([^"]+)"', html)
@@ -109,10 +117,14 @@ def test_the_setup_page_shows_a_qr_code_and_the_key_to_type_in(client_for, partn
 
 def test_reloading_the_setup_page_keeps_the_same_key(client_for, partnership):
     client = client_for("chair")
-    client.get(SETUP)
-    client.get(SETUP)
+    first = client.get(SETUP).content.decode()
+    key = client.session[MFA_SETUP_KEY]
+    second = client.get(SETUP).content.decode()
 
-    assert TOTPDevice.objects.filter(user=partnership["chair"]).count() == 1
+    assert client.session[MFA_SETUP_KEY] == key
+    shown = re.compile(r'<img src="data:image/svg\+xml;base64,([^"]+)"')
+    assert shown.search(first).group(1) == shown.search(second).group(1)
+    assert not TOTPDevice.objects.filter(user=partnership["chair"]).exists()
 
 
 def test_a_wrong_code_during_setup_is_refused_with_a_clear_error(client_for, partnership):
@@ -146,7 +158,7 @@ def test_a_code_that_is_not_six_numbers_is_explained(client_for, code, message):
 def test_a_code_typed_with_a_space_is_accepted(client_for, partnership):
     client = client_for("chair")
     client.get(SETUP)
-    code = code_for(TOTPDevice.objects.get(user=partnership["chair"]))
+    code = code_for(app_being_set_up(client, partnership["chair"]))
 
     response = client.post(SETUP, {"code": f"{code[:3]} {code[3:]}"})
 
@@ -225,11 +237,12 @@ def test_a_verified_person_may_replace_their_app(partnership):
     client.post(VERIFY, {"code": code_for(old)})
     page = client.get(SETUP)
     assert "You already have an authenticator app set up" in page.content.decode()
-    new = TOTPDevice.objects.get(user=partnership["chair"], confirmed=False)
+    key = client.session[MFA_SETUP_KEY]
 
-    client.post(SETUP, {"code": code_for(new)})
+    client.post(SETUP, {"code": code_for(app_being_set_up(client, partnership["chair"]))})
 
-    assert list(TOTPDevice.objects.filter(user=partnership["chair"])) == [new]
+    assert [device.key for device in TOTPDevice.objects.filter(user=partnership["chair"])] == [key]
+    assert old.key != key
 
 
 def test_someone_who_chose_to_set_up_an_app_is_asked_for_a_code_at_their_next_sign_in(partnership):
