@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cscp.actions import status as st
 from cscp.actions.models import Action
-from cscp.forms.structure import GovDateField
+from cscp.forms.fields import GovDateField, PriorityChoiceField, PriorityField, ThemesField
 from cscp.models import Agency, Group, Person, Priority, Theme
 from cscp.permissions import chaired_group_ids, is_partnership_admin
 from cscp.selectors import agencies_visible_to, groups_visible_to
@@ -31,11 +31,6 @@ class GovDateFilter(django_filters.DateFilter):
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj} ({obj.email})"
-
-
-class PriorityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Priority) -> str:
-        return f"{obj.plan.title}: priority {obj.number}, {obj.title}"
 
 
 # The tracker's filters.
@@ -214,23 +209,8 @@ class ActionForm(GovukForm):
         help_text="For example, 30 9 2026",
         required_message="Enter the date the action is due",
     )
-    priority = PriorityChoiceField(
-        label="Business plan priority (optional)",
-        queryset=Priority.objects.none(),
-        required=False,
-        error_messages={"invalid_choice": "Choose a priority from the list"},
-    )
-    themes = forms.ModelMultipleChoiceField(
-        label="Themes (optional)",
-        queryset=Theme.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply",
-        error_messages={
-            "invalid_choice": "Choose themes from the list",
-            "invalid_pk_value": "Choose themes from the list",
-        },
-    )
+    priority = PriorityField()
+    themes = ThemesField()
 
     def __init__(self, *args, user: Person, action: Action | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,12 +238,8 @@ class ActionForm(GovukForm):
             "first_name", "last_name", "username"
         )
         self.fields["owner_person"].empty_label = "Nobody named yet"
-        self.fields["priority"].queryset = Priority.objects.select_related("plan").order_by(
-            "-plan__start_date", "number"
-        )
-        self.fields["priority"].empty_label = "Not linked to a priority"
-        keep_themes = Q(pk__in=[t.pk for t in current.themes.all()]) if current.pk else Q(pk__in=[])
-        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | keep_themes).order_by("name")
+        if current.pk:
+            self.fields["themes"].keep(current.themes.all())
         if not self.fields["themes"].queryset.exists():
             del self.fields["themes"]
         self.submit_label = "Raise the action" if action is None else "Save changes"

@@ -11,8 +11,13 @@ import datetime
 from collections.abc import Callable
 
 from crispy_forms_gds.fields import DateInputField
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils import timezone
+
+from cscp.models import BusinessPlan, Priority, Theme
 
 REAL_DATE_MESSAGE = "Enter a real date, for example 27 3 2026"
 
@@ -59,3 +64,68 @@ class GovDateField(DateInputField):
             return datetime.date(int(year), int(month), int(day))
         except (ValueError, OverflowError) as exc:
             raise ValidationError(REAL_DATE_MESSAGE) from exc
+
+
+# Every record in the product may be tagged with a business plan priority and the partnership's themes: that is what
+# lets the Independent Scrutineer triangulate evidence across apps. These two fields ask for them the same way
+# everywhere.
+
+
+class PriorityChoiceField(forms.ModelChoiceField):
+    """Priorities named with their plan ("2025-27 plan: priority 1, Neglect"), as in a filter across plans."""
+
+    def label_from_instance(self, obj: Priority) -> str:
+        return f"{obj.plan.title}: priority {obj.number}, {obj.title}"
+
+
+class PriorityField(PriorityChoiceField):
+    """An optional business plan priority, every plan's by default ("2025-27 plan: priority 1, Neglect"), or only
+    the plan in force (`current_plan_only()`, then "Priority 1: Neglect")."""
+
+    def __init__(
+        self, *, label: str = "Business plan priority (optional)", empty_label: str = "Not linked to a priority", **kw
+    ):
+        kw.setdefault("required", False)
+        kw.setdefault("error_messages", {"invalid_choice": "Choose a priority from the list"})
+        super().__init__(
+            queryset=Priority.objects.select_related("plan").order_by("-plan__start_date", "number"),
+            label=label,
+            empty_label=empty_label,
+            **kw,
+        )
+        self._one_plan = False
+
+    def current_plan_only(self, today: datetime.date | None = None) -> None:
+        today = today or timezone.localdate()
+        plan = BusinessPlan.objects.filter(start_date__lte=today, end_date__gte=today).order_by("-start_date").first()
+        self.queryset = Priority.objects.filter(plan=plan).order_by("number") if plan else Priority.objects.none()
+        self._one_plan = True
+
+    def label_from_instance(self, obj: Priority) -> str:
+        return str(obj) if self._one_plan else super().label_from_instance(obj)
+
+
+class ThemesField(forms.ModelMultipleChoiceField):
+    """The partnership's active themes as checkboxes, optional; `keep(themes)` also offers retired ones a record
+    already has, so saving it does not drop them."""
+
+    def __init__(self, *, label: str = "Themes (optional)", help_text: str = "Select all that apply", **kw):
+        kw.setdefault("required", False)
+        super().__init__(
+            queryset=Theme.objects.filter(is_active=True).order_by("name"),
+            label=label,
+            help_text=help_text,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "invalid_choice": "Choose themes from the list",
+                "invalid_pk_value": "Choose themes from the list",
+            },
+            **kw,
+        )
+
+    def keep(self, themes) -> None:
+        kept = [theme.pk for theme in themes]
+        self.queryset = Theme.objects.filter(Q(is_active=True) | Q(pk__in=kept)).order_by("name")
+
+    def label_from_instance(self, obj: Theme) -> str:
+        return obj.name

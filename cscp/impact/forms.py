@@ -16,10 +16,10 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 
 from cscp.actions.models import Action
-from cscp.forms.structure import GovDateField
+from cscp.forms.fields import GovDateField, PriorityField, ThemesField
 from cscp.impact.models import Escalation, EvidenceLink, ImpactTemplateSection, ImpactUpdate, ReportingCycle
 from cscp.impact.selectors import REPORTING_KINDS
-from cscp.models import BusinessPlan, Group, Meeting, Priority, Theme
+from cscp.models import Group, Meeting
 
 
 def _helper(*fields, form_tag: bool = False) -> FormHelper:
@@ -331,16 +331,6 @@ class RequestChangesForm(forms.Form):
 # Escalations.
 
 
-class ThemeChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Theme) -> str:
-        return obj.name
-
-
-class PriorityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Priority) -> str:
-        return str(obj)
-
-
 class EscalationForm(forms.Form):
     group = forms.ModelChoiceField(
         label="Group raising the escalation",
@@ -377,23 +367,8 @@ class EscalationForm(forms.Form):
         error_messages={"required": "Enter what you are asking the Board to do"},
         help_text="For example, to ask an agency to report back on its plan",
     )
-    priority = PriorityChoiceField(
-        label="Business plan priority (optional)",
-        queryset=Priority.objects.none(),
-        required=False,
-        error_messages={"invalid_choice": "Choose a priority from the list"},
-    )
-    themes = ThemeChoiceField(
-        label="Themes (optional)",
-        queryset=Theme.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply",
-        error_messages={
-            "invalid_choice": "Choose themes from the list",
-            "invalid_pk_value": "Choose themes from the list",
-        },
-    )
+    priority = PriorityField(empty_label="No particular priority")
+    themes = ThemesField()
     board_meeting = MeetingChoiceField(
         label="Board meeting to take it to (optional)",
         queryset=Meeting.objects.none(),
@@ -410,12 +385,7 @@ class EscalationForm(forms.Form):
         else:
             self.fields["group"].queryset = groups.order_by("name")
             self.fields["group"].empty_label = "Choose a group"
-        plan = BusinessPlan.objects.filter(start_date__lte=today, end_date__gte=today).order_by("-start_date").first()
-        self.fields["priority"].queryset = (
-            Priority.objects.filter(plan=plan).order_by("number") if plan else Priority.objects.none()
-        )
-        self.fields["priority"].empty_label = "No particular priority"
-        self.fields["themes"].queryset = Theme.objects.filter(is_active=True).order_by("name")
+        self.fields["priority"].current_plan_only(today)
         self.fields["board_meeting"].queryset = (
             Meeting.objects.filter(group__kind=Group.Kind.BOARD, date__gte=today)
             .select_related("group")
