@@ -26,10 +26,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cscp.actions import transitions
+from cscp.actions import guards
 from cscp.actions.models import Action, ActionNote
-from cscp.actions.transitions import refuse_unless_allowed
 from cscp.audit import record_event
+from cscp.guards import refuse
 from cscp.models import Agency, Group, Person, Priority
 from cscp.notifications import notify
 from cscp.selectors import chairs_of
@@ -298,7 +298,7 @@ def action_update(*, actor: Person, action: Action, values: dict[str, Any], requ
         raise ValueError(f"action_update cannot change {sorted(unknown)}: each stage has its own service")
     _check_actor_may(actor, "actions.change_action", action)
     action = _lock(action)
-    refuse_unless_allowed(transitions.change_blocked(action))
+    refuse(guards.change_blocked(action))
     values = dict(values)
     for name in ("title", "description", "source_reference", "source_url"):
         if name in values:
@@ -344,7 +344,7 @@ def action_note_add(
     action = _lock(action)
     noted_on = noted_on or _today()
     text = (text or "").strip()
-    refuse_unless_allowed(transitions.note_blocked(action))
+    refuse(guards.note_blocked(action))
     errors: dict[str, str] = {}
     if not text:
         errors["text"] = "Enter the progress note"
@@ -388,7 +388,7 @@ def action_complete(
     """Mark an open action complete, with evidence of what was done (and, optionally, a file of it)."""
     _check_actor_may(actor, "actions.change_action", action)
     action = _lock(action)
-    refuse_unless_allowed(transitions.complete_blocked(action))
+    refuse(guards.complete_blocked(action))
     evidence = (evidence or "").strip()
     errors: dict[str, str] = {}
     if completed_on is None:
@@ -442,7 +442,7 @@ def action_sign_off(*, actor: Person, action: Action, request=None) -> Action:
     """The owning group's chair or vice-chair (or an admin) accepts the evidence that the action is done."""
     _check_actor_may(actor, "actions.sign_off_action", action)
     action = _lock(action)
-    refuse_unless_allowed(transitions.sign_off_blocked(action))
+    refuse(guards.sign_off_blocked(action))
     action.signed_off_at = timezone.now()
     action.signed_off_by = actor
     _save(action, actor=actor, reason="Signed off")
@@ -455,7 +455,7 @@ def action_record_impact(*, actor: Person, action: Action, made_difference: str,
     """The last step: whether the signed-off action made a difference, and how the group knows."""
     _check_actor_may(actor, "actions.test_action_impact", action)
     action = _lock(action)
-    refuse_unless_allowed(transitions.impact_blocked(action))
+    refuse(guards.impact_blocked(action))
     finding = (finding or "").strip()
     errors: dict[str, str] = {}
     if made_difference not in Action.Difference.values:
@@ -509,7 +509,7 @@ def action_close(*, actor: Person, action: Action, reason: str, request=None) ->
     """Close an action: done and tested, superseded, or no longer needed. The reason is kept in its history."""
     _check_actor_may(actor, "actions.close_action", action)
     action = _lock(action)
-    refuse_unless_allowed(transitions.close_blocked(action))
+    refuse(guards.close_blocked(action))
     reason = _reason_given(reason, "Enter why the action is being closed")
     stage_before = action.stage
     action.stage = Action.Stage.CLOSED
@@ -535,7 +535,7 @@ def action_reopen(*, actor: Person, action: Action, reason: str, request=None) -
     """
     _check_actor_may(actor, "actions.close_action", action)
     action = _lock(action)
-    refuse_unless_allowed(transitions.reopen_blocked(action))
+    refuse(guards.reopen_blocked(action))
     reason = _reason_given(reason, "Enter why the action is being reopened")
     stage_before = action.stage
     action.stage = Action.Stage.OPEN

@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cscp.actions import exports, selectors, services, transitions
+from cscp.actions import exports, guards, selectors, services
 from cscp.actions import status as st
 from cscp.actions.forms import (
     ActionFilter,
@@ -312,7 +312,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else "",
             "evidence_name": os.path.basename(action.evidence_file.name) if action.evidence_file else "",
             # The buttons: each step this person may take now, by the same guard its service applies.
-            "offered": transitions.offered(request.user, action),
+            "offered": guards.offered(request.user, action),
         },
     )
 
@@ -420,7 +420,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=f"Action {action.reference} saved",
         title="Change the action",
-        blocked=transitions.change_blocked(action),
+        blocked=guards.change_blocked(action),
         template="includes/form_page.html",
     )
 
@@ -443,7 +443,7 @@ def action_note_add(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done="Progress note added",
         title="Add a progress note",
-        blocked=transitions.note_blocked(action),
+        blocked=guards.note_blocked(action),
     )
 
 
@@ -465,7 +465,7 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=f"Action {action.reference} marked as complete",
         title="Mark the action as complete",
-        blocked=transitions.complete_blocked(action),
+        blocked=guards.complete_blocked(action),
     )
 
 
@@ -479,7 +479,7 @@ def action_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         run=lambda _data: services.action_sign_off(actor=request.user, action=action, request=request),
         done=f"Action {action.reference} signed off",
         title="Sign off this action?",
-        blocked=transitions.sign_off_blocked(action),
+        blocked=guards.sign_off_blocked(action),
         template="actions/action_sign_off.html",
     )
 
@@ -500,7 +500,7 @@ def action_impact(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=f"The impact of action {action.reference} was recorded",
         title="Record the action's impact",
-        blocked=transitions.impact_blocked(action),
+        blocked=guards.impact_blocked(action),
     )
 
 
@@ -540,7 +540,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
         hint="For example, its impact has been tested, or it was replaced by action A-0123",
         required_message="Enter why the action is being closed",
         service=services.action_close,
-        guard=transitions.close_blocked,
+        guard=guards.close_blocked,
         done="Action {reference} closed",
     )
 
@@ -555,6 +555,6 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         hint="Its sign-off and impact test will be cleared; its evidence and history are kept",
         required_message="Enter why the action is being reopened",
         service=services.action_reopen,
-        guard=transitions.reopen_blocked,
+        guard=guards.reopen_blocked,
         done="Action {reference} reopened",
     )

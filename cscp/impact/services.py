@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from cscp.actions.models import Action
 from cscp.actions.services import action_create
 from cscp.audit import record_event
+from cscp.guards import refuse
 from cscp.impact import guards
 from cscp.impact.models import (
     Escalation,
@@ -65,12 +66,6 @@ def _given_text(value: str, field: str, message: str) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
-
-
-def _refuse(reason: str) -> None:
-    """Refuse with a guard's reason (cscp.impact.guards), when it gives one."""
-    if reason:
-        raise ValidationError(reason)
 
 
 def _required_text(value: str, field: str, message: str, errors: dict[str, str]) -> str:
@@ -402,7 +397,7 @@ def impact_update_save_section(
 ) -> ImpactUpdateAnswer:
     """Save one section's answer. `completed` is False for "Save and come back later"."""
     locked = _lock_update(update)
-    _refuse(guards.update_edit_blocked(locked))
+    refuse(guards.update_edit_blocked(locked))
     _check_version(locked, version, "text")
     if not section.is_active:
         raise ValidationError({"text": "This section is no longer part of the impact template"})
@@ -447,7 +442,7 @@ def impact_update_set_evidence(
 ) -> ImpactUpdate:
     """Choose the group's actions that evidence the update, remove links, and add a link to other evidence."""
     locked = _lock_update(update)
-    _refuse(guards.update_edit_blocked(locked))
+    refuse(guards.update_edit_blocked(locked))
     _check_version(locked, version, message=STALE_EVIDENCE_MESSAGE)
     actions = list(actions)
     if any(action.owner_group_id != locked.group_id for action in actions):
@@ -528,7 +523,7 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
         # Beside each empty section, as the page that checks the answers shows them.
         missing = guards.missing_required_sections(locked)
         raise ValidationError({f"section-{section.pk}": guards.missing_section_message(section) for section in missing})
-    _refuse(blocked)
+    refuse(blocked)
     _check_version(locked, version, message=STALE_SUBMIT_MESSAGE)
     resubmission = locked.status == ImpactUpdate.Status.CHANGES_REQUESTED
     # The submitted update keeps an answer to every section of the template as it stood, so it reads the same
@@ -566,7 +561,7 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
 @transaction.atomic
 def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdateComment:
     text = _given_text(text, "text", "Enter your comment")
-    _refuse(guards.update_comment_blocked(update))
+    refuse(guards.update_comment_blocked(update))
     comment = ImpactUpdateComment.objects.create(update=update, author=actor, text=text)
     record_event("impact.update.commented", actor=actor, obj=update, request=request, data={"comment": comment.pk})
     url = reverse("impact:update-detail", args=[update.pk])
@@ -586,7 +581,7 @@ def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: 
     """Send the update back to its group with what to change; its chair and vice-chair are told."""
     text = _given_text(text, "text", "Enter what the group should change")
     locked = _lock_update(update)
-    _refuse(guards.update_request_changes_blocked(locked))
+    refuse(guards.update_request_changes_blocked(locked))
     locked.status = ImpactUpdate.Status.CHANGES_REQUESTED
     _touch(locked, actor, "status")
     ImpactUpdateComment.objects.create(
@@ -607,7 +602,7 @@ def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: 
 @transaction.atomic
 def impact_update_acknowledge(*, actor: Person, update: ImpactUpdate, text: str = "", request=None) -> ImpactUpdate:
     locked = _lock_update(update)
-    _refuse(guards.update_acknowledge_blocked(locked))
+    refuse(guards.update_acknowledge_blocked(locked))
     locked.status = ImpactUpdate.Status.ACKNOWLEDGED
     locked.acknowledged_at = timezone.now()
     locked.acknowledged_by = actor
@@ -722,7 +717,7 @@ def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, r
     """Record the Board's decision. The escalation stays open until its outcome is recorded."""
     decision = _given_text(decision, "decision", "Enter the Board's decision")
     locked = _lock_escalation(escalation)
-    _refuse(guards.escalation_decide_blocked(locked))
+    refuse(guards.escalation_decide_blocked(locked))
     locked.status = Escalation.Status.DECIDED
     locked.decision = decision
     locked.decided_at = timezone.now()
@@ -745,7 +740,7 @@ def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome:
     """Record what came of the Board's decision, which closes the escalation."""
     outcome = _given_text(outcome, "outcome", "Enter the outcome")
     locked = _lock_escalation(escalation)
-    _refuse(guards.escalation_outcome_blocked(locked))
+    refuse(guards.escalation_outcome_blocked(locked))
     locked.status = Escalation.Status.CLOSED
     locked.outcome = outcome
     locked.outcome_recorded_at = timezone.now()
@@ -768,7 +763,7 @@ def escalation_action_raise(*, actor: Person, escalation: Escalation, request=No
     """Raise an action from an escalation: one in the tracker (through `action_create`, like every action), kept
     with the escalation it came from."""
     locked = _lock_escalation(escalation)
-    _refuse(guards.escalation_action_blocked(locked))
+    refuse(guards.escalation_action_blocked(locked))
     # Whatever the form said, the action's source is this escalation, and its link leads back to it.
     values["source"] = Action.Source.ESCALATION
     values["source_url"] = reverse("impact:escalation-detail", args=[locked.pk])

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cscp.actions import services, transitions
+from cscp.actions import guards, services
 from cscp.actions.models import Action
 from tests.cscp.actions.helpers import today
 from tests.cscp.actions.test_pages import _at_stage, _warning
@@ -28,41 +28,41 @@ def _unsaved(**values) -> Action:
 
 def test_an_open_action_may_be_changed_noted_completed_and_closed():
     action = _unsaved(stage=Action.Stage.OPEN)
-    allowed = {name for name, (_perm, blocked) in transitions.STEPS.items() if not blocked(action)}
+    allowed = {name for name, (_perm, blocked) in guards.STEPS.items() if not blocked(action)}
     assert allowed == {"change", "add_note", "complete", "close"}
 
 
 def test_signing_off_needs_evidence_first():
     action = _unsaved(stage=Action.Stage.COMPLETED, completion_evidence="  ")
-    assert transitions.sign_off_blocked(action, TODAY) == "Add evidence of completion before signing off"
+    assert guards.sign_off_blocked(action, TODAY) == "Add evidence of completion before signing off"
 
 
 def test_signing_off_a_reopened_action_says_what_it_is_now_and_what_to_do():
     overdue = _unsaved(stage=Action.Stage.OPEN, completion_evidence="Kept", due_date=TODAY - datetime.timedelta(1))
-    assert transitions.sign_off_blocked(overdue, TODAY) == (
+    assert guards.sign_off_blocked(overdue, TODAY) == (
         "This action is overdue: mark it as complete before signing it off"
     )
 
 
 def test_a_completed_action_with_evidence_may_be_signed_off_once():
     action = _unsaved(stage=Action.Stage.COMPLETED, completion_evidence="Published")
-    assert transitions.sign_off_blocked(action, TODAY) == ""
+    assert guards.sign_off_blocked(action, TODAY) == ""
     action.signed_off_at = timezone.now()
-    assert transitions.sign_off_blocked(action, TODAY) == "This action has already been signed off"
+    assert guards.sign_off_blocked(action, TODAY) == "This action has already been signed off"
 
 
 def test_the_impact_is_recorded_once_and_only_after_sign_off():
     completed = _unsaved(stage=Action.Stage.COMPLETED, completion_evidence="Published")
-    assert transitions.impact_blocked(completed) == "Sign off the action before recording its impact"
+    assert guards.impact_blocked(completed) == "Sign off the action before recording its impact"
     completed.signed_off_at = timezone.now()
-    assert transitions.impact_blocked(completed) == ""
+    assert guards.impact_blocked(completed) == ""
     tested = _unsaved(stage=Action.Stage.IMPACT_TESTED, signed_off_at=timezone.now())
-    assert transitions.impact_blocked(tested) == "The impact of this action has already been recorded"
+    assert guards.impact_blocked(tested) == "The impact of this action has already been recorded"
 
 
 def test_a_closed_action_is_only_reopened():
     action = _unsaved(stage=Action.Stage.CLOSED)
-    blocked = {name: guard(action) for name, (_perm, guard) in transitions.STEPS.items()}
+    blocked = {name: guard(action) for name, (_perm, guard) in guards.STEPS.items()}
     assert blocked == {
         "change": "This action is closed: reopen it before changing it",
         "add_note": "This action is closed: reopen it before adding a progress note",
@@ -90,7 +90,7 @@ STEP_PAGES = {
 
 
 def test_every_step_has_a_page():
-    assert set(STEP_PAGES) == set(transitions.STEPS)
+    assert set(STEP_PAGES) == set(guards.STEPS)
 
 
 def _in_state(partnership, state: str) -> Action:
@@ -137,7 +137,7 @@ def test_the_action_page_offers_a_step_exactly_when_its_service_takes_it(client_
     client = client_for("admin")  # who may take every step: only the guard decides
     offered = _offered_on_the_actions_page(client, action, step)
     warning = _warning(client.get(reverse(STEP_PAGES[step], args=[action.pk])))
-    assert warning == transitions.STEPS[step][1](action)
+    assert warning == guards.STEPS[step][1](action)
     try:
         _take(step, partnership["admin"], action)
     except ValidationError as refusal:

@@ -2,7 +2,7 @@
 
 A guard reads only the action (no database) and returns "" when the step may be taken, or what the person must do
 first. The same guard decides three things, so they cannot disagree: the service refuses with its words
-(`refuse_unless_allowed`), the step's page shows them as a warning, and the action's page offers the step's button
+(`cscp.guards.refuse`), the step's page shows them as a warning, and the action's page offers the step's button
 only to someone who may take it now (`offered`).
 
 Who may take a step is a separate question, answered by the permissions in `cscp.actions.rules`.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cscp.actions import status as st
@@ -71,12 +70,6 @@ def reopen_blocked(action: Action) -> str:
     if action.stage == Action.Stage.OPEN:
         return "This action is already open"
     return ""
-
-
-def refuse_unless_allowed(blocked: str) -> None:
-    """For a service: refuse the step, with the guard's words, when its guard says no."""
-    if blocked:
-        raise ValidationError(blocked)
 
 
 # Each step's permission and guard, by the name the action's page uses for its button.
