@@ -30,6 +30,7 @@ from cscp.actions import guards
 from cscp.actions.models import Action, ActionNote
 from cscp.audit import record_event
 from cscp.guards import refuse
+from cscp.links import is_safe_link
 from cscp.models import Agency, Group, Person, Priority
 from cscp.notifications import notify
 from cscp.selectors import chairs_of
@@ -110,15 +111,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _link_is_safe(url: str) -> bool:
-    """A page in this service ("/reviews/3/") or a web address; never `javascript:` or another scheme."""
-    if not url:
-        return True
-    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return True
-    return url.lower().startswith(("https://", "http://")) and " " not in url
-
-
 def _check_details(values: dict[str, Any], *, changed: set[str] | None = None) -> None:
     """The rules every action keeps, however it was raised or changed. `changed` names the fields being changed
     (None when raising): an owner who has since left may stay on an action, but nobody may newly name them."""
@@ -153,7 +145,7 @@ def _check_details(values: dict[str, Any], *, changed: set[str] | None = None) -
         errors["due_date"] = "Enter the date the action is due"
     elif raised_on is not None and due_date < raised_on:
         errors["due_date"] = "Enter a due date on or after the date the action was raised"
-    if not _link_is_safe(values.get("source_url") or ""):
+    if values.get("source_url") and not is_safe_link(values["source_url"]):
         errors["source_url"] = "Enter a link to a page in this service (starting with /) or a web address"
     if errors:
         raise ValidationError(errors)

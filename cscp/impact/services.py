@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cscp import links
 from cscp.actions.models import Action
 from cscp.actions.services import action_create
 from cscp.audit import record_event
@@ -37,6 +38,7 @@ from cscp.impact.models import (
     ImpactUpdateComment,
     ReportingCycle,
 )
+from cscp.links import is_safe_link
 from cscp.models import Group, GroupMembership, Meeting, Person, Priority, Theme, current_q
 from cscp.notifications import notify
 from cscp.selectors import chairs_of
@@ -420,12 +422,9 @@ def impact_update_save_section(
 
 def _check_evidence_url(url: str) -> str:
     url = (url or "").strip()
-    # A page of the product, or a web address: never javascript: or another scheme a link could run.
-    if url.startswith("/") and not url.startswith("//"):
-        return url
-    if url.lower().startswith(("https://", "http://")):
-        return url
-    raise ValidationError({"link_url": "Enter a web address starting with https://, or a page of this service"})
+    if not is_safe_link(url):
+        raise ValidationError({"link_url": links.MESSAGE})
+    return url
 
 
 @transaction.atomic
@@ -500,7 +499,7 @@ def evidence_link_add(
     try:
         url = _check_evidence_url(url)
     except ValidationError:
-        errors["url"] = "Enter a web address starting with https://, or a page of this service"
+        errors["url"] = links.MESSAGE
     if errors:
         raise ValidationError(errors)
     link = EvidenceLink.objects.create(update=update, kind=kind.strip()[:50], title=title[:300], url=url[:500])

@@ -108,10 +108,16 @@ def test_a_named_owner_who_cannot_sign_in_is_refused(partnership):
     assert "choose a person who is active" in _messages(caught.value)["owner_person"][0]
 
 
-def test_a_link_to_a_script_is_refused(partnership):
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/x", "/\\evil.example/x", "https://"])
+def test_a_link_to_a_script_or_another_site_in_disguise_is_refused(partnership, url):
     with pytest.raises(ValidationError) as caught:
-        make_action(partnership, source_url="javascript:alert(1)")
+        make_action(partnership, source_url=url)
     assert "source_url" in _messages(caught.value)
+
+
+@pytest.mark.parametrize("url", ["/reviews/3/", "https://www.gov.uk/guidance"])
+def test_a_page_of_the_service_or_a_web_address_is_kept(partnership, url):
+    assert make_action(partnership, source_url=url).source_url == url
 
 
 def test_the_named_owner_is_told_once(partnership):

@@ -357,7 +357,19 @@ def test_with_no_actions_of_its_own_a_posted_action_is_ignored(client_for, partn
     assert not update.actions.exists()
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/x", "ftp://example.org/file"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "//evil.example/x",
+        "ftp://example.org/file",
+        # Browsers read a backslash as a slash: "/\\evil.example" is another site.
+        "/\\evil.example/x",
+        "/\tx",
+        "https://",
+        "https://evil.example/a b",
+    ],
+)
 def test_a_link_that_is_not_a_web_address_or_a_page_of_the_service_is_refused(client_for, update, url):
     response = client_for("chair").post(
         reverse("impact:update-evidence", args=[update.pk]),
