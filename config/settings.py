@@ -65,6 +65,7 @@ MIDDLEWARE = [
     # After messages, so that the session-lifetime middleware can say why it signed someone out.
     "cscp.middleware.SessionLifetimeMiddleware",
     "cscp.middleware.RequireMFAMiddleware",
+    "cscp.middleware.PrivateResponsesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # django-axes must come last.

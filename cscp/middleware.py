@@ -98,3 +98,18 @@ class RequireMFAMiddleware:
                     has_device = user_has_device(user, confirmed=True)
                 return redirect(_with_next("cscp:mfa-verify" if has_device else "cscp:mfa-setup", request))
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """What a signed-in person is shown is theirs: tell browsers and proxies not to keep it (a shared computer in a
+    partner agency's office, a caching proxy on a council network). Pages, PDFs, exports and downloads alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response
