@@ -249,13 +249,22 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
+else:
+    # A Redis that accepts connections but never answers must not hold a request: every read and write on the broker
+    # gives up after two seconds (more than the worker's 1 s poll of the queue), and publishing is not retried, so a
+    # page that queues a task answers within 3 s whatever Redis does (the outbox and beat catch up, and an import
+    # falls back to running in the request).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}
 CELERY_TASK_IGNORE_RESULT = True
 # When the broker is down, give up queueing quickly: the outbox and the beat schedule catch up later, and a request
 # should not hang waiting for Redis.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process is killed part-way goes back on the queue, to run again: tasks are idempotent (a unique
+# key in the database), so running twice does the work once.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -45,7 +45,7 @@ def test_an_email_written_while_the_broker_is_down_is_sent_by_the_next_scheduled
 
 def test_a_failed_send_stays_pending_with_its_reason(partnership):
     OutboxEmail.objects.create(key="k3", to="x@example.org", subject="S", body="B")
-    with mock.patch("cscp.notifications.send_mail", side_effect=OSError("SMTP refused")):
+    with mock.patch("cscp.notifications.EmailMessage.send", side_effect=OSError("SMTP refused")):
         assert outbox_send() == 0
     message = OutboxEmail.objects.get(key="k3")
     assert message.sent_at is None and message.attempts == 1 and "SMTP refused" in message.last_error
@@ -60,3 +60,25 @@ def test_a_deactivated_person_gets_no_email_but_keeps_the_record(partnership, dj
         notify(recipient=chair, key="k4", subject="S")
     assert Notification.objects.filter(key="k4").exists()
     assert mail.outbox == []
+
+
+def test_an_email_sent_again_after_a_crash_carries_the_same_message_id(partnership, mailoutbox):
+    from cscp.models import OutboxEmail
+    from cscp.notifications import outbox_send
+
+    waiting = OutboxEmail.objects.create(
+        key="reminder.action.7.due:person.3", to="chair@example.org", subject="S", body="B"
+    )
+    outbox_send()
+    # The worker was killed after the email went but before `sent_at` was committed: it goes again.
+    OutboxEmail.objects.filter(pk=waiting.pk).update(sent_at=None)
+    outbox_send()
+    first, again = mailoutbox
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+    assert first.extra_headers["Message-ID"].startswith("<outbox.") and first.extra_headers["Message-ID"].endswith(">")
+    other = OutboxEmail.objects.create(
+        key="reminder.action.8.due:person.3", to="chair@example.org", subject="S", body="B"
+    )
+    outbox_send()
+    assert mailoutbox[-1].extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
+    assert other.key != waiting.key
