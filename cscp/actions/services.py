@@ -34,30 +34,13 @@ from cscp.links import is_safe_link
 from cscp.models import Agency, Group, Person, Priority
 from cscp.notifications import notify
 from cscp.selectors import chairs_of
+from cscp.uploads import EVIDENCE_KINDS, check_upload
 
 REFERENCE_PREFIX = "A-"
 # Tries at a fresh reference when another request took the one we chose at the same moment.
 REFERENCE_ATTEMPTS = 10
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-EVIDENCE_EXTENSIONS = (
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".odt",
-    ".rtf",
-    ".txt",
-    ".xls",
-    ".xlsx",
-    ".ods",
-    ".csv",
-    ".ppt",
-    ".pptx",
-    ".odp",
-    ".png",
-    ".jpg",
-    ".jpeg",
-)
 
 # The fields `action_update` may change. Stage, progress and the completion, sign-off and impact fields move
 # only through their own services.
@@ -392,13 +375,14 @@ def action_complete(
     if not evidence:
         errors["evidence"] = "Describe the evidence that the action is complete"
     if evidence_file is not None:
-        name = os.path.basename(evidence_file.name or "")
-        if not name.lower().endswith(EVIDENCE_EXTENSIONS):
-            errors["evidence_file"] = "The file must be a PDF, a document, a spreadsheet, a presentation or an image"
-        elif evidence_file.size is not None and evidence_file.size > MAX_EVIDENCE_BYTES:
-            errors["evidence_file"] = "The file must be smaller than 20 MB"
-        elif not evidence_file.size:
-            errors["evidence_file"] = "The file is empty: choose a file with the evidence in it"
+        refused = check_upload(
+            evidence_file,
+            kinds=EVIDENCE_KINDS,
+            max_bytes=MAX_EVIDENCE_BYTES,
+            kinds_in_words="a PDF, a document, a spreadsheet, a presentation or an image",
+        )
+        if refused:
+            errors["evidence_file"] = refused
     if errors:
         raise ValidationError(errors)
     action.stage = Action.Stage.COMPLETED

@@ -278,7 +278,7 @@ def test_the_evidence_file_is_not_for_those_who_may_not_see_the_action(
         action=action,
         completed_on=today(),
         evidence="See file",
-        evidence_file=SimpleUploadedFile("evidence.pdf", b"secret"),
+        evidence_file=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 secret"),
     )
     for persona in ("s11lead", "auditor", "outsider", "otherchair"):
         client = client_for(persona) if persona != "otherchair" else _client_for_person(partnership.other_chair)

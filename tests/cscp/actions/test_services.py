@@ -237,6 +237,36 @@ def test_a_file_that_is_not_evidence_is_refused(partnership, settings, tmp_path)
     assert "evidence_file" in _messages(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("minutes.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64),  # a program
+        ("register.xlsx", b"%PDF-1.7 a PDF renamed"),
+        ("notes.txt", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64),
+    ],
+)
+def test_a_file_whose_content_is_not_what_its_name_says_is_refused_and_nothing_changes(
+    partnership, settings, tmp_path, name, content
+):
+    settings.MEDIA_ROOT = tmp_path
+    action = make_action(partnership)
+    with pytest.raises(ValidationError) as caught:
+        services.action_complete(
+            actor=partnership["chair"],
+            action=action,
+            completed_on=today(),
+            evidence="Training",
+            evidence_file=ContentFile(content, name=name),
+        )
+    kind = name.rsplit(".", 1)[1].upper()
+    assert _messages(caught.value)["evidence_file"] == [
+        f"The file is not a real {kind} file: choose the file itself, not a renamed one"
+    ]
+    action.refresh_from_db()
+    assert action.stage == Action.Stage.OPEN and not action.evidence_file
+    assert not list(tmp_path.rglob("*.*"))
+
+
 def test_completion_tells_the_owning_groups_chair(partnership):
     action = make_action(partnership, owner_person=partnership["officer"])
     complete(partnership, action, actor=partnership["officer"])
