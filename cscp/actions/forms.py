@@ -238,6 +238,9 @@ class ActionForm(GovukForm):
             "first_name", "last_name", "username"
         )
         self.fields["owner_person"].empty_label = "Nobody named yet"
+        if action is not None and not user.has_perm("actions.reassign_action", action):
+            # Its owner stays as it is: only admins and its group's chairs move an action to another owner.
+            del self.fields["owner_group"], self.fields["owner_agency"]
         if current.pk:
             self.fields["themes"].keep(current.themes.all())
         if not self.fields["themes"].queryset.exists():
@@ -250,9 +253,8 @@ class ActionForm(GovukForm):
             Field.text("source_reference", field_width=Fluid.TWO_THIRDS),
             Field.text("source_url", field_width=Fluid.TWO_THIRDS, spellcheck="false"),
         ]
+        fields += [Field.select(name) for name in ("owner_group", "owner_agency") if name in self.fields]
         fields += [
-            Field.select("owner_group"),
-            Field.select("owner_agency"),
             Field.select("owner_person"),
             Field("raised_on"),
             Field("due_date"),
@@ -265,7 +267,8 @@ class ActionForm(GovukForm):
     def clean(self):
         cleaned = super().clean()
         if (
-            not self.errors.get("owner_group")
+            "owner_group" in self.fields
+            and not self.errors.get("owner_group")
             and not self.errors.get("owner_agency")
             and not cleaned.get("owner_group")
             and not cleaned.get("owner_agency")

@@ -48,6 +48,9 @@ can_view_action = can_read_partnership | is_owning_group_member | is_owning_agen
 can_change_action = is_partnership_admin | is_owning_group_chair | is_named_owner
 can_sign_off_action = is_partnership_admin | is_owning_group_chair
 can_add_action = is_partnership_admin | chairs_any_group
+# Moving an action to another owner is for those who answer for it now (admins, its group's chairs), and then only to
+# a group they may raise actions for: a named owner may change the details but not hand the action to themselves.
+can_reassign_action = is_partnership_admin | is_owning_group_chair
 
 rules.add_perm("actions.view_action", can_view_action)
 rules.add_perm("actions.change_action", can_change_action)
@@ -56,3 +59,4 @@ rules.add_perm("actions.test_action_impact", can_sign_off_action)
 rules.add_perm("actions.close_action", can_sign_off_action)
 rules.add_perm("actions.raise_action", can_add_action)
 rules.add_perm("actions.raise_action_for_group", may_chair_group)
+rules.add_perm("actions.reassign_action", can_reassign_action)

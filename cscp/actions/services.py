@@ -186,6 +186,18 @@ def _check_actor_may(actor: Person, perm: str, action: Action) -> None:
         raise PermissionDenied
 
 
+def _check_may_reassign(actor: Person, action: Action, group: Group | None) -> None:
+    """What raising checks, checked again when an edit changes the owner: the person answers for the action now,
+    and may raise actions for the group it is moved to."""
+    _check_actor_may(actor, "actions.reassign_action", action)
+    if (
+        group is not None
+        and group.pk != action.owner_group_id
+        and not actor.has_perm("actions.raise_action_for_group", group)
+    ):
+        raise ValidationError({"owner_group": "Choose a group you chair: only its chairs may give it actions"})
+
+
 # Raising and changing.
 
 
@@ -281,6 +293,8 @@ def action_update(*, actor: Person, action: Action, values: dict[str, Any], requ
     themes = values.pop("themes", None)
     merged = {name: getattr(action, name) for name in EDITABLE_FIELDS if name != "themes"} | values
     changed = {name for name, value in values.items() if getattr(action, name) != value}
+    if changed & {"owner_group", "owner_agency"}:
+        _check_may_reassign(actor, action, values.get("owner_group", action.owner_group))
     _check_details(merged, changed=changed)
 
     changes: dict[str, list[str]] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -210,6 +211,46 @@ def test_editing_another_groups_action_is_refused(client_for, partnership):
     assert client_for("board").post(url, _new_action_data(partnership)).status_code == 403
     other.refresh_from_db()
     assert other.title == "Review the threshold guidance with schools"
+
+
+def test_a_chair_named_owner_of_another_groups_action_cannot_move_it_to_their_own_group(client_for, partnership):
+    """Raising an action checks the group; editing it must check the same, or a named owner could take another
+    group's action into their own and then sign it off themselves."""
+    other = make_action(partnership, owner_group=partnership.other_subgroup, owner_person=partnership["chair"])
+    url = reverse("actions:edit", args=[other.pk])
+    page = client_for("chair").get(url)
+    assert page.status_code == 200 and "owner_group" not in page.context["form"].fields
+    data = _new_action_data(partnership, owner_group=partnership.subgroup.pk, title="Mine now")
+    response = client_for("chair").post(url, data)
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.owner_group == partnership.other_subgroup and other.title == "Mine now"
+    # And the service refuses it whoever calls it.
+    with pytest.raises(PermissionDenied):
+        services.action_update(actor=partnership["chair"], action=other, values={"owner_group": partnership.subgroup})
+    other.refresh_from_db()
+    assert other.owner_group == partnership.other_subgroup
+    assert not partnership["chair"].has_perm("actions.sign_off_action", other)
+
+
+def test_a_chair_cannot_hand_their_groups_action_to_a_group_they_do_not_chair(partnership):
+    action = make_action(partnership)
+    with pytest.raises(ValidationError) as caught:
+        services.action_update(
+            actor=partnership["chair"], action=action, values={"owner_group": partnership.other_subgroup}
+        )
+    assert list(caught.value.message_dict) == ["owner_group"]
+    action.refresh_from_db()
+    assert action.owner_group == partnership.subgroup
+
+
+def test_an_admin_moves_an_action_to_another_group(partnership):
+    action = make_action(partnership)
+    services.action_update(
+        actor=partnership["admin"], action=action, values={"owner_group": partnership.other_subgroup}
+    )
+    action.refresh_from_db()
+    assert action.owner_group == partnership.other_subgroup
 
 
 def test_the_edit_form_starts_with_the_actions_details(client_for, action):
