@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
+from scorecards import judgements
 from scorecards.judgements import (
     COUNT,
     DAYS,
@@ -24,6 +26,9 @@ from scorecards.judgements import (
     to_decimal,
 )
 from scorecards.periods import MONTH_NAMES
+
+if TYPE_CHECKING:
+    from scorecards.selectors import ComparatorPoint
 
 NO_DATA = "No data"
 
@@ -185,3 +190,58 @@ def format_quartile(quartile: int | None) -> str:
 def format_date(day: datetime.date) -> str:
     """A date as the product writes it: "27 November 2026"."""
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+# Words and tags for the pages, PDFs and downloads ----------------------------------------------------------
+
+RAG_TAG_CLASSES = {
+    judgements.GREEN: "govuk-tag--green",
+    judgements.AMBER: "govuk-tag--yellow",
+    judgements.RED: "govuk-tag--red",
+    None: "govuk-tag--grey",
+}
+
+
+RAG_FILTER_CHOICES = [
+    (judgements.RED, "Red: off target"),
+    (judgements.AMBER, "Amber: within tolerance"),
+    (judgements.GREEN, "Green: on target"),
+    ("none", "Not rated"),
+]
+
+
+COMPARISON_WORDS = {
+    judgements.BETTER: "Better",
+    judgements.SIMILAR: "Similar",
+    judgements.WORSE: "Worse",
+    judgements.HIGHER_THAN: "Higher",
+    judgements.LOWER_THAN: "Lower",
+    None: "No comparison",
+}
+
+
+def value_text(value: Decimal | None, unit: str) -> str:
+    return format_value(value, unit)
+
+
+def figure_text(value: Decimal | None, unit: str) -> str:
+    """A figure for a table cell whose heading names the unit: "330.1" rather than "330.1 per 10,000 children"
+    (percentages keep their "%", days their "days")."""
+    return format_value(value, unit).replace(" per 10,000 children", "")
+
+
+def point_text(point: ComparatorPoint | None, unit: str) -> str:
+    """A published figure in words: the figure, or what DfE's symbol means."""
+    if point is None:
+        return "No data"
+    if point.value is None:
+        return format_suppressed(point.symbol)
+    return figure_text(point.value, unit)
+
+
+def count_text(value: Decimal | None) -> str:
+    return "" if value is None else format_value(value, judgements.COUNT)
+
+
+def rag_tag(status: str | None) -> dict[str, str]:
+    return {"status": status or "none", "text": judgements.rag_label(status), "css": RAG_TAG_CLASSES[status]}

@@ -12,9 +12,11 @@ from django import forms
 
 from cscp.models import Priority, Theme
 from scorecards import judgements
+from scorecards.entry import EntryRow
+from scorecards.formatting import RAG_FILTER_CHOICES
 from scorecards.models import Indicator, Scorecard
 from scorecards.periods import MONTHLY, QUARTERLY, Period
-from scorecards.reports import RAG_FILTER_CHOICES, EntryRow, default_period, period_choices
+from scorecards.selectors import default_period, period_choices
 from scorecards.services import TEXT_LIMIT
 
 

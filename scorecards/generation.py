@@ -30,9 +30,11 @@ from cscp.audit import record_event
 from cscp.models import Group, GroupMembership, Person, current_q
 from cscp.notifications import notify
 from cscp.pdf import ProductFileFetcher, weasyprint
+from scorecards.caching import WHITESPACE
 from scorecards.models import Scorecard, ScorecardReport
 from scorecards.periods import MONTHLY, QUARTERLY, Period
-from scorecards.reports import WHITESPACE, freeze, scorecard_figures, snapshot_context
+from scorecards.reports import snapshot_context
+from scorecards.snapshots import freeze, scorecard_figures
 
 logger = logging.getLogger(__name__)
 

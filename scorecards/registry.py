@@ -15,17 +15,12 @@ from cscp.permissions import is_business_group_member, is_partnership_admin
 from cscp.sections import Section, board_pack_sections, home_sections
 from scorecards import generation  # noqa: F401  (registers the scheduled task)
 from scorecards import rules as scorecard_rules  # noqa: F401  (registers the permissions)
-from scorecards.reports import (
-    board_pack_period,
-    cached_while_unchanged,
-    default_period,
-    main_scorecard,
-    missing_for_officer,
-    present,
-    scorecard_figures,
-    thaw,
-)
+from scorecards.caching import cached_while_unchanged
+from scorecards.entry import missing_for_officer
+from scorecards.reports import present
 from scorecards.rules import is_responsible_for_any_indicator
+from scorecards.selectors import board_pack_period, default_period, main_scorecard
+from scorecards.snapshots import scorecard_figures, thaw
 
 HOME_PERIODS_SHOWN = 6
 

@@ -1,27 +1,20 @@
 """What the scorecard pages, their PDFs and downloads show, built once and shared (see docs/pdf.md).
 
-`scorecard_context(scorecard, period, filters)` is the scorecard page's context and its PDF's: the figures
-come from `scorecards.selectors.scorecard_data` and are turned here into the words, tags, tables and charts the
-reader sees. A published report is rendered from a frozen copy of the same figures (`freeze`/`thaw`, kept in
-`ScorecardReport.snapshot`), through the same `present` function, so a report reads exactly as the page did on
-the day it was made, whatever is edited later.
-
-Also here: the indicator page's context, and the reads behind the value-entry grid, the officer's list of
-missing figures, and the home and Board pack sections. Who may do what is in `scorecards.rules`.
+`scorecard_context(scorecard, period, filters)` is the scorecard page's context and its PDF's: the figures come
+from `scorecards.selectors.scorecard_data` and are turned here into the words, tags, tables and charts the reader
+sees. A published report is rendered from a frozen copy of the same figures (`scorecards.snapshots`), through the
+same `present` function. Also here: the indicator page's context and its history of changes. Reads are in
+`scorecards.selectors`, words and numbers in `scorecards.formatting`, who may do what in `scorecards.rules`.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,231 +23,40 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from cscp.models import AuditEvent, Partnership
-from cscp.permissions import is_partnership_admin
 from scorecards import charts, judgements
 from scorecards import selectors as scorecard_selectors
+from scorecards.caching import WHITESPACE, cached_while_unchanged
 from scorecards.formatting import (
+    COMPARISON_WORDS,
+    count_text,
+    figure_text,
     format_quartile,
     format_rank,
-    format_suppressed,
-    format_value,
+    point_text,
+    rag_tag,
     suppression_explanation,
     unit_heading,
+    value_text,
 )
 from scorecards.models import (
     Challenge,
     Commentary,
     ComparatorSettings,
-    ComparatorValue,
     Indicator,
-    IndicatorMapping,
     IndicatorValue,
     Milestone,
     Scorecard,
     ScorecardReport,
     Target,
 )
-from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period
+from scorecards.periods import ANNUAL, Period
 from scorecards.selectors import (
-    ChallengeData,
-    ChallengeResponseData,
-    CommentaryData,
     ComparatorPoint,
     IndicatorData,
-    ScorecardData,
-    ScorecardInfo,
     ValuePoint,
+    published_by_year,
 )
-
-# Words, tags and numbers ------------------------------------------------------------------------------------
-
-RAG_TAG_CLASSES = {
-    judgements.GREEN: "govuk-tag--green",
-    judgements.AMBER: "govuk-tag--yellow",
-    judgements.RED: "govuk-tag--red",
-    None: "govuk-tag--grey",
-}
-RAG_FILTER_CHOICES = [
-    (judgements.RED, "Red: off target"),
-    (judgements.AMBER, "Amber: within tolerance"),
-    (judgements.GREEN, "Green: on target"),
-    ("none", "Not rated"),
-]
-COMPARISON_WORDS = {
-    judgements.BETTER: "Better",
-    judgements.SIMILAR: "Similar",
-    judgements.WORSE: "Worse",
-    judgements.HIGHER_THAN: "Higher",
-    judgements.LOWER_THAN: "Lower",
-    None: "No comparison",
-}
-
-
-def value_text(value: Decimal | None, unit: str) -> str:
-    return format_value(value, unit)
-
-
-def figure_text(value: Decimal | None, unit: str) -> str:
-    """A figure for a table cell whose heading names the unit: "330.1" rather than "330.1 per 10,000 children"
-    (percentages keep their "%", days their "days")."""
-    return format_value(value, unit).replace(" per 10,000 children", "")
-
-
-def point_text(point: ComparatorPoint | None, unit: str) -> str:
-    """A published figure in words: the figure, or what DfE's symbol means."""
-    if point is None:
-        return "No data"
-    if point.value is None:
-        return format_suppressed(point.symbol)
-    return figure_text(point.value, unit)
-
-
-def count_text(value: Decimal | None) -> str:
-    return "" if value is None else format_value(value, judgements.COUNT)
-
-
-def rag_tag(status: str | None) -> dict[str, str]:
-    return {"status": status or "none", "text": judgements.rag_label(status), "css": RAG_TAG_CLASSES[status]}
-
-
-# Freezing the figures for a published report -------------------------------------------------------------
-
-_FROZEN_TYPES = {
-    cls.__name__: cls
-    for cls in (
-        ScorecardData,
-        ScorecardInfo,
-        IndicatorData,
-        ValuePoint,
-        ComparatorPoint,
-        CommentaryData,
-        ChallengeData,
-        ChallengeResponseData,
-    )
-}
-
-
-@dataclass
-class ScorecardFigures:
-    """Everything a scorecard shows, as plain data: the selector's figures plus the target that applied to
-    each period drawn on the charts (a year's target, or the period's milestone)."""
-
-    data: ScorecardData
-    period_targets: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-
-
-_FROZEN_TYPES["ScorecardFigures"] = ScorecardFigures
-
-
-def freeze(obj):
-    """Plain data as JSON-ready values, tagged so that `thaw` gives back the same objects."""
-    if isinstance(obj, Decimal):
-        return {"$decimal": str(obj)}
-    if isinstance(obj, Period):
-        return {"$period": obj.key}
-    if isinstance(obj, datetime.datetime):
-        return {"$datetime": obj.isoformat()}
-    if isinstance(obj, datetime.date):
-        return {"$date": obj.isoformat()}
-    if isinstance(obj, judgements.Rank):
-        return {"$rank": [obj.position, obj.out_of]}
-    if is_dataclass(obj) and not isinstance(obj, type):
-        name = type(obj).__name__
-        if name not in _FROZEN_TYPES:
-            raise TypeError(f"Cannot freeze a {name}.")
-        return {"$type": name, **{f.name: freeze(getattr(obj, f.name)) for f in fields(obj)}}
-    if isinstance(obj, list | tuple):
-        return [freeze(item) for item in obj]
-    if isinstance(obj, dict):
-        return {str(key): freeze(value) for key, value in obj.items()}
-    if obj is None or isinstance(obj, str | int | float | bool):
-        return obj
-    raise TypeError(f"Cannot freeze {obj!r}.")
-
-
-def thaw(obj):
-    if isinstance(obj, list):
-        return [thaw(item) for item in obj]
-    if not isinstance(obj, dict):
-        return obj
-    if "$decimal" in obj:
-        return Decimal(obj["$decimal"])
-    if "$period" in obj:
-        return Period.parse(obj["$period"])
-    if "$datetime" in obj:
-        return datetime.datetime.fromisoformat(obj["$datetime"])
-    if "$date" in obj:
-        return datetime.date.fromisoformat(obj["$date"])
-    if "$rank" in obj:
-        return judgements.Rank(*obj["$rank"])
-    if "$type" in obj:
-        cls = _FROZEN_TYPES[obj["$type"]]
-        known = {f.name for f in fields(cls)}
-        # A snapshot made before a field was added simply lacks it; the field's default stands in.
-        return cls(**{key: thaw(value) for key, value in obj.items() if key in known})
-    return {key: thaw(value) for key, value in obj.items()}
-
-
-# Reading the figures --------------------------------------------------------------------------------------
-
-
-def _chart_periods(row: IndicatorData) -> list[Period]:
-    return [point.period for point in row.recent]
-
-
-def _period_targets(rows: list[IndicatorData]) -> dict[str, dict[str, Decimal]]:
-    """The target each charted period is judged against: its milestone where it has one, else its year's
-    target. Two queries whatever the number of indicators."""
-    if not rows:
-        return {}
-    ids = [row.pk for row in rows]
-    years = {period.year for row in rows for period in _chart_periods(row)}
-    keys = {period.key for row in rows for period in _chart_periods(row)}
-    targets = {
-        (indicator_id, year): value
-        for indicator_id, year, value in Target.objects.filter(
-            indicator_id__in=ids, financial_year__in=years
-        ).values_list("indicator_id", "financial_year", "value")
-    }
-    milestones = {
-        (indicator_id, key): value
-        for indicator_id, key, value in Milestone.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list(
-            "indicator_id", "period_key", "value"
-        )
-    }
-    found: dict[str, dict[str, Decimal]] = {}
-    for row in rows:
-        per_period = {}
-        for period in _chart_periods(row):
-            goal = milestones.get((row.pk, period.key), targets.get((row.pk, period.year)))
-            if goal is not None:
-                per_period[period.key] = goal
-        found[row.code] = per_period
-    return found
-
-
-def scorecard_figures(scorecard: Scorecard, period: Period, filters: dict | None = None) -> ScorecardFigures:
-    data = scorecard_selectors.scorecard_data(scorecard, period_key=period.key, filters=filters or {})
-    return ScorecardFigures(data=data, period_targets=_period_targets(data.indicators))
-
-
-def default_period(scorecard: Scorecard, today: datetime.date | None = None) -> Period:
-    """The scorecard's latest complete period: last month for a monthly scorecard, last quarter for a quarterly."""
-    return Period.last_complete(scorecard.frequency, today or timezone.localdate())
-
-
-def period_choices(scorecard: Scorecard, today: datetime.date | None = None) -> list[Period]:
-    """The periods a reader may pick, newest first: two years of the scorecard's own periods and, for a monthly
-    scorecard, the quarters too (the Business Group reviews quarterly)."""
-    latest = default_period(scorecard, today)
-    periods = [latest.offset(-step) for step in range(24 if latest.frequency == MONTHLY else 8)]
-    if latest.frequency == MONTHLY:
-        quarter = Period.last_complete(QUARTERLY, today or timezone.localdate())
-        periods += [quarter.offset(-step) for step in range(8)]
-    return periods
-
-
-# Presenting the figures ----------------------------------------------------------------------------------
+from scorecards.snapshots import ScorecardFigures, scorecard_figures, thaw
 
 
 @dataclass
@@ -598,74 +400,6 @@ def scorecard_context(scorecard: Scorecard, period: Period, filters: dict | None
     return present(scorecard_figures(scorecard, period, filters))
 
 
-# Caching the rendered scorecard ----------------------------------------------------------------------------
-#
-# A scorecard of 150 indicators takes most of a second to read and render, and the Business Group reads the same
-# scorecard many times between changes. The rendered body is cached under a stamp of everything it shows: one
-# query reads, for each table behind the figures, its latest change (history rows, timestamps) and its size, so
-# any edit, import, challenge or membership change gives a new stamp and the next reader sees it at once.
-
-BODY_CACHE_SECONDS = 60 * 60
-# Runs of spaces and newlines between and inside tags: one space reads the same in HTML without <pre>.
-WHITESPACE = re.compile(r"\s{2,}")
-
-
-def _stamp_sql() -> str:
-    from cscp.models import Priority, Theme
-    from scorecards.models import (
-        Area,
-        ChallengeResponse,
-        ComparatorSettings,
-        ImportRun,
-        IndicatorMapping,
-        Neighbour,
-        ScorecardIndicator,
-    )
-
-    quote = connection.ops.quote_name
-
-    # Table and column names come from the models, never from input.
-    def latest(model, column: str) -> str:
-        return f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608  # nosec B608
-
-    def size(model) -> str:
-        return f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})"  # noqa: S608  # nosec B608
-
-    # Every read is of an index's end (a primary key or an indexed date), so the stamp costs about a millisecond
-    # however many figures there are. History rows record edits and deletions; the newest row of each table
-    # catches rows written in bulk without history (imports, the demo).
-    parts = []
-    for model in (Scorecard, Indicator, IndicatorValue, Target, Milestone, Commentary, ComparatorValue):
-        parts += [latest(model.history.model, "history_id"), latest(model.history.model, "history_date")]
-    for model in (ComparatorSettings, Priority, Theme):
-        parts.append(latest(model.history.model, "history_date"))
-    for model in (IndicatorValue, ComparatorValue, Challenge, ChallengeResponse, ImportRun, Indicator):
-        parts.append(latest(model, "id"))
-    # Small tables whose rows can go without a trace in history: their size too.
-    for model in (ScorecardIndicator, IndicatorMapping, Neighbour, Area, Challenge, ChallengeResponse):
-        parts.append(size(model))
-    parts.append(latest(ImportRun, "finished_at"))
-    return "SELECT " + ", ".join(parts)
-
-
-def figures_stamp() -> str:
-    """One query's worth of "has anything the scorecards show changed?"."""
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql())
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
-
-
-def cached_while_unchanged(name: str, identity: tuple, build):
-    """`build()`'s result, cached until anything the scorecards show changes (see `figures_stamp`)."""
-    key = f"scorecards:{name}:" + hashlib.sha256(repr((identity, figures_stamp())).encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, BODY_CACHE_SECONDS)
-    return found
-
-
 DETAILS_PER_PAGE = 25
 
 
@@ -689,16 +423,14 @@ def scorecard_body_html(
     when nothing it shows has changed since it was rendered. `query` is the page's other query parameters (the
     period and filters), for the links between pages of detail."""
     filters = filters or {}
-    stamp = figures_stamp()
-    identity = (scorecard.pk, scorecard.name, period.key, sorted(filters.items()), page_number, query, stamp)
-    key = "scorecards:body:" + hashlib.sha256(repr(identity).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
+
+    def render() -> str:
         context = paginate_details(scorecard_context(scorecard, period, filters), page_number=page_number, query=query)
-        html = render_to_string("scorecards/_scorecard_body.html", context)
         # The template's indentation is a fifth of a large scorecard's bytes; the body has no <pre> or <textarea>.
-        html = WHITESPACE.sub(" ", html)
-        cache.set(key, html, BODY_CACHE_SECONDS)
+        return WHITESPACE.sub(" ", render_to_string("scorecards/_scorecard_body.html", context))
+
+    identity = (scorecard.pk, scorecard.name, period.key, sorted(filters.items()), page_number, query)
+    html = cached_while_unchanged("body", identity, render)
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 - our own template's output, escaped as it rendered
 
 
@@ -726,6 +458,8 @@ RAG_RULES = [
         "Where a period has a milestone on the way to the year's target, the figure is judged against the milestone.",
     ),
 ]
+
+
 DIRECTION_RULES = [
     ("Improving", "The figure moved in the better direction since the earlier period."),
     ("Worse", "The figure moved in the worse direction."),
@@ -733,6 +467,8 @@ DIRECTION_RULES = [
     ("Up or down", "For indicators where neither higher nor lower is better, which way the figure moved."),
     ("Not comparable", "One of the two figures is missing or withheld."),
 ]
+
+
 COMPARISON_RULES = [
     (
         "Better, similar, worse",
@@ -758,56 +494,11 @@ COMPARISON_RULES = [
 ]
 
 
-# The indicator page ---------------------------------------------------------------------------------------
-
-
 @dataclass
 class HistoryRow:
     when: datetime.datetime
     who: str
     what: str
-
-
-def _published_by_year(indicator: Indicator) -> tuple[dict[str, dict[str, ComparatorPoint]], list[ComparatorPoint]]:
-    """Every published figure for the indicator's mapped measures by year: the partnership's, England's and
-    the region's, and the statistical neighbours' average. Three queries."""
-    settings = ComparatorSettings.objects.select_related("region", "partnership_area").first()
-    mappings = list(IndicatorMapping.objects.filter(indicator=indicator).order_by("measure__code"))
-    published = next((m.measure_id for m in mappings if m.role != IndicatorMapping.Role.COMPARATORS), None)
-    compared = next((m.measure_id for m in mappings if m.role != IndicatorMapping.Role.PUBLISHED), None)
-    if not settings or (published is None and compared is None):
-        return {}, []
-    neighbour_ids = []
-    if settings.neighbour_model_id and settings.neighbours_of_id:
-        neighbour_ids = list(
-            settings.neighbour_model.neighbours.filter(area_id=settings.neighbours_of_id).values_list(
-                "neighbour_id", flat=True
-            )
-        )
-    area_filter = Q(area__code="E92000001") | Q(area_id__in=[settings.region_id, *neighbour_ids])
-    values = ComparatorValue.objects.filter(
-        (Q(measure_id=published) & Q(area_id=settings.partnership_area_id)) | (Q(measure_id=compared) & area_filter)
-    ).values_list("measure_id", "area_id", "area__code", "area__name", "period_key", "value", "symbol", "note")
-    by_year: dict[str, dict[str, ComparatorPoint]] = defaultdict(dict)
-    neighbour_values: dict[str, list[Decimal]] = defaultdict(list)
-    for measure_id, area_id, code, name, key, value, symbol, note in values:
-        period = Period.parse(key)
-        if measure_id == published and area_id == settings.partnership_area_id:
-            by_year[key]["published"] = ComparatorPoint(code, name, "partnership", period, value, symbol, note)
-        if measure_id != compared:
-            continue
-        if code == "E92000001":
-            by_year[key]["england"] = ComparatorPoint(code, name, "england", period, value, symbol, note)
-        elif area_id == settings.region_id:
-            by_year[key]["region"] = ComparatorPoint(code, name, "region", period, value, symbol, note)
-        elif area_id in neighbour_ids and value is not None:
-            neighbour_values[key].append(value)
-    for key, found in neighbour_values.items():
-        by_year[key]["sn_average"] = ComparatorPoint(
-            "", "Statistical neighbours' average", "sn_average", Period.parse(key), sum(found) / len(found)
-        )
-    series = sorted((found["published"] for found in by_year.values() if "published" in found), key=lambda p: p.period)
-    return by_year, series
 
 
 def indicator_context(indicator: Indicator, *, user=None, history_limit: int = 50) -> dict:
@@ -850,7 +541,7 @@ def indicator_context(indicator: Indicator, *, user=None, history_limit: int = 5
             }
         )
 
-    by_year, published_series = _published_by_year(indicator)
+    by_year, published_series = published_by_year(indicator)
     comparator_settings = ComparatorSettings.objects.select_related("region").first()
     # The local figures for each published year, worked out as the scorecard works out a quarter from months.
     local_by_key = {
@@ -1025,200 +716,3 @@ def indicator_changes(indicator: Indicator, *, limit: int = 50) -> list[HistoryR
         )
     rows.sort(key=lambda row: row.when, reverse=True)
     return rows[:limit]
-
-
-# Value entry and the officer's own indicators ------------------------------------------------------------
-
-
-def indicators_for_entry(user, period: Period):
-    """The indicators whose figures this person enters for `period`: their own, or every active one for the
-    partnership team. Only indicators reported at the period's frequency are entered for it."""
-    indicators = Indicator.objects.filter(is_active=True, frequency=period.frequency).order_by("code")
-    if not is_partnership_admin(user):
-        indicators = indicators.filter(responsible_officer=user)
-    return indicators.select_related("responsible_officer")
-
-
-@dataclass
-class EntryRow:
-    indicator: Indicator
-    value: IndicatorValue | None
-    target: Decimal | None
-    milestone: Decimal | None
-    previous: Decimal | None
-    year_before: Decimal | None
-    commentary: Commentary | None
-
-    @property
-    def goal(self) -> Decimal | None:
-        return self.milestone if self.milestone is not None else self.target
-
-    def rag(self, value: Decimal | None = None) -> str | None:
-        figure = value if value is not None else (self.value.value if self.value else None)
-        indicator = self.indicator
-        return judgements.rag(
-            figure,
-            self.target,
-            polarity=indicator.polarity,
-            tolerance=indicator.amber_tolerance if indicator.amber_tolerance is not None else 0,
-            tolerance_kind=indicator.tolerance_kind,
-            milestone=self.milestone,
-            unit=indicator.unit,
-        )
-
-    @property
-    def rag_tag(self) -> dict:
-        return rag_tag(self.rag())
-
-    @property
-    def direction_previous(self) -> str:
-        current = self.value.value if self.value else None
-        movement = judgements.direction(
-            current, self.previous, polarity=self.indicator.polarity, unit=self.indicator.unit
-        )
-        return judgements.direction_label(movement, polarity=self.indicator.polarity)
-
-    @property
-    def direction_year(self) -> str:
-        current = self.value.value if self.value else None
-        movement = judgements.direction(
-            current, self.year_before, polarity=self.indicator.polarity, unit=self.indicator.unit
-        )
-        return judgements.direction_label(movement, polarity=self.indicator.polarity)
-
-    @property
-    def value_text(self) -> str:
-        return value_text(self.value.value if self.value else None, self.indicator.unit)
-
-    @property
-    def target_text(self) -> str:
-        return value_text(self.goal, self.indicator.unit) if self.goal is not None else "No target"
-
-
-def entry_rows(user, period: Period) -> list[EntryRow]:
-    """The grid for one period: each indicator with its figure, target, milestone, the figures it is compared
-    with and its commentary. A fixed number of queries."""
-    indicators = list(indicators_for_entry(user, period))
-    ids = [indicator.pk for indicator in indicators]
-    keys = [period.key, period.previous().key, period.same_period_last_year().key]
-    values = {
-        (value.indicator_id, value.period_key): value
-        for value in IndicatorValue.objects.filter(indicator_id__in=ids, period_key__in=keys)
-    }
-    targets = dict(
-        Target.objects.filter(indicator_id__in=ids, financial_year=period.year).values_list("indicator_id", "value")
-    )
-    milestones = dict(
-        Milestone.objects.filter(indicator_id__in=ids, period_key=period.key).values_list("indicator_id", "value")
-    )
-    commentaries = {
-        commentary.indicator_id: commentary
-        for commentary in Commentary.objects.filter(indicator_id__in=ids, period_key=period.key)
-    }
-    rows = []
-    for indicator in indicators:
-        previous = values.get((indicator.pk, keys[1]))
-        year_before = values.get((indicator.pk, keys[2]))
-        rows.append(
-            EntryRow(
-                indicator=indicator,
-                value=values.get((indicator.pk, period.key)),
-                target=targets.get(indicator.pk),
-                milestone=milestones.get(indicator.pk),
-                previous=previous.value if previous else None,
-                year_before=year_before.value if year_before else None,
-                commentary=commentaries.get(indicator.pk),
-            )
-        )
-    return rows
-
-
-@dataclass
-class MissingPeriod:
-    period: Period
-    missing_values: list[Indicator]
-    missing_commentary: list[Indicator]
-
-    @property
-    def count(self) -> int:
-        return len(self.missing_values) + len(self.missing_commentary)
-
-
-def missing_for_officer(user, *, today: datetime.date | None = None, periods_back: int = 12) -> list[MissingPeriod]:
-    """The periods, newest first, in which this person's indicators lack a figure, or are red without
-    commentary. Looks back a year from the latest complete period of each frequency."""
-    today = today or timezone.localdate()
-    indicators = list(
-        Indicator.objects.filter(is_active=True, responsible_officer=user).exclude(frequency=ANNUAL).order_by("code")
-    )
-    if not indicators:
-        return []
-    wanted: dict[str, list[Period]] = {}
-    for frequency in {indicator.frequency for indicator in indicators}:
-        latest = Period.last_complete(frequency, today)
-        count = periods_back if frequency == MONTHLY else max(1, periods_back // 3)
-        wanted[frequency] = [latest.offset(-step) for step in range(count)]
-    ids = [indicator.pk for indicator in indicators]
-    keys = {period.key for periods in wanted.values() for period in periods}
-    held = {
-        (indicator_id, key): value
-        for indicator_id, key, value in IndicatorValue.objects.filter(
-            indicator_id__in=ids, period_key__in=keys
-        ).values_list("indicator_id", "period_key", "value")
-    }
-    years = {period.year for periods in wanted.values() for period in periods}
-    targets = {
-        (i, y): v
-        for i, y, v in Target.objects.filter(indicator_id__in=ids, financial_year__in=years).values_list(
-            "indicator_id", "financial_year", "value"
-        )
-    }
-    milestones = {
-        (i, k): v
-        for i, k, v in Milestone.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list(
-            "indicator_id", "period_key", "value"
-        )
-    }
-    commented = set(
-        Commentary.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list("indicator_id", "period_key")
-    )
-    found: dict[Period, MissingPeriod] = {}
-    for indicator in indicators:
-        for period in wanted[indicator.frequency]:
-            entry = found.setdefault(period, MissingPeriod(period, [], []))
-            figure = held.get((indicator.pk, period.key))
-            if figure is None:
-                entry.missing_values.append(indicator)
-                continue
-            status = judgements.rag(
-                figure,
-                targets.get((indicator.pk, period.year)),
-                polarity=indicator.polarity,
-                tolerance=indicator.amber_tolerance if indicator.amber_tolerance is not None else 0,
-                tolerance_kind=indicator.tolerance_kind,
-                milestone=milestones.get((indicator.pk, period.key)),
-                unit=indicator.unit,
-            )
-            if status == judgements.RED and (indicator.pk, period.key) not in commented:
-                entry.missing_commentary.append(indicator)
-    return sorted((entry for entry in found.values() if entry.count), key=lambda e: e.period, reverse=True)
-
-
-def main_scorecard() -> Scorecard | None:
-    return (
-        Scorecard.objects.filter(is_active=True, is_main=True).first()
-        or Scorecard.objects.filter(is_active=True).first()
-    )
-
-
-def board_pack_period(scorecard: Scorecard, before: datetime.date) -> tuple[Period, ScorecardReport | None]:
-    """The period the Board pack reports for a meeting: the latest report generated before the meeting, or
-    else the latest complete period before it (read live)."""
-    report = (
-        ScorecardReport.objects.filter(scorecard=scorecard, generated_at__date__lt=before)
-        .order_by("-generated_at", "-pk")
-        .first()
-    )
-    if report is not None:
-        return report.period, report
-    return Period.last_complete(scorecard.frequency, before), None

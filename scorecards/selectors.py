@@ -50,7 +50,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
+from cscp.permissions import is_partnership_admin
 from scorecards import judgements
 from scorecards import rules as _rules  # noqa: F401  (registers the permissions the pages check)
 from scorecards.models import (
@@ -67,6 +69,7 @@ from scorecards.models import (
     Neighbour,
     Scorecard,
     ScorecardIndicator,
+    ScorecardReport,
     Target,
 )
 from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period
@@ -666,3 +669,128 @@ def latest_period_with_values(scorecard: Scorecard) -> Period | None:
         return None
     own = Period.containing(latest, scorecard.frequency)
     return own if own.end <= latest else own.previous()
+
+
+# Periods, targets and published figures beside the scorecard's own ------------------------------------------
+
+
+def _chart_periods(row: IndicatorData) -> list[Period]:
+    return [point.period for point in row.recent]
+
+
+def period_targets(rows: list[IndicatorData]) -> dict[str, dict[str, Decimal]]:
+    """The target each charted period is judged against: its milestone where it has one, else its year's
+    target. Two queries whatever the number of indicators."""
+    if not rows:
+        return {}
+    ids = [row.pk for row in rows]
+    years = {period.year for row in rows for period in _chart_periods(row)}
+    keys = {period.key for row in rows for period in _chart_periods(row)}
+    targets = {
+        (indicator_id, year): value
+        for indicator_id, year, value in Target.objects.filter(
+            indicator_id__in=ids, financial_year__in=years
+        ).values_list("indicator_id", "financial_year", "value")
+    }
+    milestones = {
+        (indicator_id, key): value
+        for indicator_id, key, value in Milestone.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list(
+            "indicator_id", "period_key", "value"
+        )
+    }
+    found: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        per_period = {}
+        for period in _chart_periods(row):
+            goal = milestones.get((row.pk, period.key), targets.get((row.pk, period.year)))
+            if goal is not None:
+                per_period[period.key] = goal
+        found[row.code] = per_period
+    return found
+
+
+def default_period(scorecard: Scorecard, today: datetime.date | None = None) -> Period:
+    """The scorecard's latest complete period: last month for a monthly scorecard, last quarter for a quarterly."""
+    return Period.last_complete(scorecard.frequency, today or timezone.localdate())
+
+
+def period_choices(scorecard: Scorecard, today: datetime.date | None = None) -> list[Period]:
+    """The periods a reader may pick, newest first: two years of the scorecard's own periods and, for a monthly
+    scorecard, the quarters too (the Business Group reviews quarterly)."""
+    latest = default_period(scorecard, today)
+    periods = [latest.offset(-step) for step in range(24 if latest.frequency == MONTHLY else 8)]
+    if latest.frequency == MONTHLY:
+        quarter = Period.last_complete(QUARTERLY, today or timezone.localdate())
+        periods += [quarter.offset(-step) for step in range(8)]
+    return periods
+
+
+def published_by_year(indicator: Indicator) -> tuple[dict[str, dict[str, ComparatorPoint]], list[ComparatorPoint]]:
+    """Every published figure for the indicator's mapped measures by year: the partnership's, England's and
+    the region's, and the statistical neighbours' average. Three queries."""
+    settings = ComparatorSettings.objects.select_related("region", "partnership_area").first()
+    mappings = list(IndicatorMapping.objects.filter(indicator=indicator).order_by("measure__code"))
+    published = next((m.measure_id for m in mappings if m.role != IndicatorMapping.Role.COMPARATORS), None)
+    compared = next((m.measure_id for m in mappings if m.role != IndicatorMapping.Role.PUBLISHED), None)
+    if not settings or (published is None and compared is None):
+        return {}, []
+    neighbour_ids = []
+    if settings.neighbour_model_id and settings.neighbours_of_id:
+        neighbour_ids = list(
+            settings.neighbour_model.neighbours.filter(area_id=settings.neighbours_of_id).values_list(
+                "neighbour_id", flat=True
+            )
+        )
+    area_filter = Q(area__code="E92000001") | Q(area_id__in=[settings.region_id, *neighbour_ids])
+    values = ComparatorValue.objects.filter(
+        (Q(measure_id=published) & Q(area_id=settings.partnership_area_id)) | (Q(measure_id=compared) & area_filter)
+    ).values_list("measure_id", "area_id", "area__code", "area__name", "period_key", "value", "symbol", "note")
+    by_year: dict[str, dict[str, ComparatorPoint]] = defaultdict(dict)
+    neighbour_values: dict[str, list[Decimal]] = defaultdict(list)
+    for measure_id, area_id, code, name, key, value, symbol, note in values:
+        period = Period.parse(key)
+        if measure_id == published and area_id == settings.partnership_area_id:
+            by_year[key]["published"] = ComparatorPoint(code, name, "partnership", period, value, symbol, note)
+        if measure_id != compared:
+            continue
+        if code == "E92000001":
+            by_year[key]["england"] = ComparatorPoint(code, name, "england", period, value, symbol, note)
+        elif area_id == settings.region_id:
+            by_year[key]["region"] = ComparatorPoint(code, name, "region", period, value, symbol, note)
+        elif area_id in neighbour_ids and value is not None:
+            neighbour_values[key].append(value)
+    for key, found in neighbour_values.items():
+        by_year[key]["sn_average"] = ComparatorPoint(
+            "", "Statistical neighbours' average", "sn_average", Period.parse(key), sum(found) / len(found)
+        )
+    series = sorted((found["published"] for found in by_year.values() if "published" in found), key=lambda p: p.period)
+    return by_year, series
+
+
+def indicators_for_entry(user, period: Period):
+    """The indicators whose figures this person enters for `period`: their own, or every active one for the
+    partnership team. Only indicators reported at the period's frequency are entered for it."""
+    indicators = Indicator.objects.filter(is_active=True, frequency=period.frequency).order_by("code")
+    if not is_partnership_admin(user):
+        indicators = indicators.filter(responsible_officer=user)
+    return indicators.select_related("responsible_officer")
+
+
+def main_scorecard() -> Scorecard | None:
+    return (
+        Scorecard.objects.filter(is_active=True, is_main=True).first()
+        or Scorecard.objects.filter(is_active=True).first()
+    )
+
+
+def board_pack_period(scorecard: Scorecard, before: datetime.date) -> tuple[Period, ScorecardReport | None]:
+    """The period the Board pack reports for a meeting: the latest report generated before the meeting, or
+    else the latest complete period before it (read live)."""
+    report = (
+        ScorecardReport.objects.filter(scorecard=scorecard, generated_at__date__lt=before)
+        .order_by("-generated_at", "-pk")
+        .first()
+    )
+    if report is not None:
+        return report.period, report
+    return Period.last_complete(scorecard.frequency, before), None

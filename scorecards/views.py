@@ -20,21 +20,16 @@ from django.utils import timezone
 from cscp.models import Group, current_q
 from cscp.permissions import is_partnership_admin
 from scorecards import services
+from scorecards.entry import entry_rows, missing_for_officer
 from scorecards.exports import scorecard_csv, scorecard_workbook
 from scorecards.forms import ChallengeForm, CommentaryForm, ResponseForm, ScorecardFilterForm, ValueEntryForm
 from scorecards.generation import render_report_pdf, render_scorecard_pdf, report_file_name
 from scorecards.imports.runs import kinds_for
 from scorecards.models import Challenge, Indicator, Scorecard, ScorecardReport
 from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period
-from scorecards.reports import (
-    entry_rows,
-    indicator_context,
-    main_scorecard,
-    missing_for_officer,
-    scorecard_body_html,
-    scorecard_context,
-)
+from scorecards.reports import indicator_context, scorecard_body_html, scorecard_context
 from scorecards.rules import is_responsible_for_any_indicator
+from scorecards.selectors import main_scorecard
 
 VIEW = "scorecards.view_scorecards"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

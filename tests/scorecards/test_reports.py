@@ -14,23 +14,14 @@ from django.utils import timezone
 
 from cscp.models import Meeting, Partnership
 from scorecards import services
+from scorecards.caching import figures_stamp
+from scorecards.entry import entry_rows, missing_for_officer
 from scorecards.generation import report_generate
 from scorecards.models import Challenge, ComparatorValue, Indicator, IndicatorValue, Milestone, ScorecardReport
 from scorecards.periods import MONTHLY, Period
 from scorecards.registry import _needing_my_figures, _red_this_period, _scorecard_exceptions
-from scorecards.reports import (
-    DETAILS_PER_PAGE,
-    entry_rows,
-    figures_stamp,
-    freeze,
-    indicator_context,
-    missing_for_officer,
-    paginate_details,
-    present,
-    scorecard_context,
-    scorecard_figures,
-    thaw,
-)
+from scorecards.reports import DETAILS_PER_PAGE, indicator_context, paginate_details, present, scorecard_context
+from scorecards.snapshots import freeze, scorecard_figures, thaw
 from tests.scorecards.pages_helpers import build_scorecard, empty_scorecard, last_month, simple_indicator
 
 MONTH = last_month()
