@@ -106,6 +106,22 @@ def crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
     return [("Home", reverse("cscp:home")), *items]
 
 
+def page_number(request: HttpRequest) -> int:
+    """The `?page=` a person asked for, as a number of at least 1 (anything else is page 1)."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def query_without(request: HttpRequest, *names: str) -> str:
+    """This request's query string without `names`, for links that keep the filters but change the rest."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
 def paginate(request: HttpRequest, items: QuerySet | Iterable, per_page: int) -> Page:
     """The page the `?page=` asks for; a number out of range or not a number gives the nearest page."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))

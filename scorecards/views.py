@@ -13,11 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from cscp.models import Group, current_q
+from cscp.pages import crumbs, get_object_for_user, page_number, posted, query_without, require, submit
 from cscp.permissions import is_partnership_admin
 from scorecards import services
 from scorecards.entry import entry_rows, missing_for_officer
@@ -35,18 +36,20 @@ VIEW = "scorecards.view_scorecards"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require_reader(request: HttpRequest) -> None:
-    if not request.user.has_perm(VIEW):
-        raise PermissionDenied
-
-
 def _may_enter_values(user) -> bool:
     return bool(is_partnership_admin(user) or is_responsible_for_any_indicator(user))
 
 
+def scorecard_crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
+    """Breadcrumbs for the scorecard pages: Home, Scorecards, then `items`."""
+    return crumbs(("Scorecards", reverse("scorecards:scorecard-list")), *items)
+
+
 def _scorecard(request: HttpRequest, slug: str) -> Scorecard:
-    _require_reader(request)
-    return get_object_or_404(Scorecard.objects.select_related("owner_group"), slug=slug, is_active=True)
+    require(request.user, VIEW)
+    return get_object_for_user(
+        request.user, VIEW, Scorecard.objects.select_related("owner_group"), slug=slug, is_active=True
+    )
 
 
 def _period_or_404(key: str, allowed: tuple[str, ...]) -> Period:
@@ -59,26 +62,12 @@ def _period_or_404(key: str, allowed: tuple[str, ...]) -> Period:
     return period
 
 
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-def _querystring_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
-
-
 # The scorecards ----------------------------------------------------------------------------------------------
 
 
 @login_required
 def scorecard_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    require(request.user, VIEW)
     scorecards = (
         Scorecard.objects.filter(is_active=True)
         .select_related("owner_group")
@@ -93,6 +82,7 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
             "may_enter_values": _may_enter_values(request.user),
             "may_import": bool(kinds_for(request.user)),
             "may_map": is_partnership_admin(request.user),
+            "crumbs": crumbs(),
         },
     )
 
@@ -114,14 +104,15 @@ def scorecard_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 scorecard,
                 period,
                 filters,
-                page_number=_page_number(request),
-                query=_querystring_without(request, "page"),
+                page_number=page_number(request),
+                query=query_without(request, "page"),
             ),
             "filter_form": form,
             "applied_filters": form.applied(),
-            "download_query": _querystring_without(request, "period"),
+            "download_query": query_without(request, "period"),
             "published_report": report,
             "may_enter_values": _may_enter_values(request.user),
+            "crumbs": scorecard_crumbs(),
         },
     )
 
@@ -169,16 +160,14 @@ def scorecard_csv_download(request: HttpRequest, slug: str, period_key: str) -> 
 def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     scorecard = _scorecard(request, slug)
     reports = list(scorecard.reports.select_related("generated_by").order_by("-generated_at", "-pk"))
-    crumbs = [(scorecard.name, reverse("scorecards:scorecard-detail", args=[scorecard.slug]))]
-    return render(
-        request, "scorecards/report_list.html", {"scorecard": scorecard, "reports": reports, "crumbs": crumbs}
-    )
+    trail = scorecard_crumbs((scorecard.name, reverse("scorecards:scorecard-detail", args=[scorecard.slug])))
+    return render(request, "scorecards/report_list.html", {"scorecard": scorecard, "reports": reports, "crumbs": trail})
 
 
 @login_required
 def report_download(request: HttpRequest, slug: str, period_key: str) -> HttpResponse:
     scorecard = _scorecard(request, slug)
-    report = get_object_or_404(ScorecardReport, scorecard=scorecard, period_key=period_key)
+    report = get_object_for_user(request.user, VIEW, ScorecardReport, scorecard=scorecard, period_key=period_key)
     name = report_file_name(scorecard, report.period)
     if report.pdf:
         try:
@@ -192,9 +181,12 @@ def report_download(request: HttpRequest, slug: str, period_key: str) -> HttpRes
 # Indicators ----------------------------------------------------------------------------------------------------
 
 
-def _indicator(request: HttpRequest, code: str) -> Indicator:
-    _require_reader(request)
-    return get_object_or_404(Indicator.objects.select_related("responsible_officer", "priority"), code=code)
+def _indicator(request: HttpRequest, code: str, perm: str = VIEW) -> Indicator:
+    """The indicator, for a reader of the scorecards who may do `perm` to it (403 for anyone else)."""
+    require(request.user, VIEW)
+    return get_object_for_user(
+        request.user, perm, Indicator.objects.select_related("responsible_officer", "priority"), code=code
+    )
 
 
 @login_required
@@ -208,6 +200,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "may_challenge": user.has_perm("scorecards.challenge", indicator),
             "may_respond": bool(is_partnership_admin(user) or indicator.responsible_officer_id == user.pk),
             "back_scorecard": main_scorecard(),
+            "crumbs": scorecard_crumbs(),
         }
     )
     return render(request, "scorecards/indicator_detail.html", context)
@@ -229,32 +222,19 @@ def _initial_period(request: HttpRequest, periods: list[Period]) -> Period | Non
 
 
 def _text_page(request: HttpRequest, *, form, save, done_message: str, done_url: str, context: dict) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, problems in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, problems)
-            else:
-                form.add_error(None, error.messages)
-        else:
-            messages.success(request, done_message)
-            return redirect(done_url)
+    if submit(form, lambda data: save(form)) is not None:
+        messages.success(request, done_message)
+        return redirect(done_url)
     indicator = context["indicator"]
-    crumbs = [(indicator.code, reverse("scorecards:indicator-detail", args=[indicator.code]))]
-    return render(request, "scorecards/text_form.html", {"form": form, "crumbs": crumbs, **context})
+    trail = scorecard_crumbs((indicator.code, reverse("scorecards:indicator-detail", args=[indicator.code])))
+    return render(request, "scorecards/text_form.html", {"form": form, "crumbs": trail, **context})
 
 
 @login_required
 def commentary_add(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator(request, code)
-    if not request.user.has_perm("scorecards.write_commentary", indicator):
-        raise PermissionDenied
+    indicator = _indicator(request, code, "scorecards.write_commentary")
     periods = _thread_periods(indicator)
-    form = CommentaryForm(
-        request.POST if request.method == "POST" else None, periods=periods, period=_initial_period(request, periods)
-    )
+    form = CommentaryForm(posted(request), periods=periods, period=_initial_period(request, periods))
     return _text_page(
         request,
         form=form,
@@ -269,13 +249,9 @@ def commentary_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def challenge_add(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator(request, code)
-    if not request.user.has_perm("scorecards.challenge", indicator):
-        raise PermissionDenied
+    indicator = _indicator(request, code, "scorecards.challenge")
     periods = _thread_periods(indicator)
-    form = ChallengeForm(
-        request.POST if request.method == "POST" else None, periods=periods, period=_initial_period(request, periods)
-    )
+    form = ChallengeForm(posted(request), periods=periods, period=_initial_period(request, periods))
     # The challenge is the Business Group's, recorded with the group the person sits in (if they do).
     group = Group.objects.filter(
         current_q(prefix="memberships__"), kind=Group.Kind.BUSINESS, memberships__person=request.user
@@ -298,12 +274,12 @@ def challenge_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def challenge_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    challenge = get_object_or_404(Challenge.objects.select_related("indicator", "author"), pk=pk)
-    if not request.user.has_perm("scorecards.respond_to_challenge", challenge):
-        raise PermissionDenied
+    require(request.user, VIEW)
+    challenge = get_object_for_user(
+        request.user, "scorecards.respond_to_challenge", Challenge.objects.select_related("indicator", "author"), pk=pk
+    )
     indicator = challenge.indicator
-    form = ResponseForm(request.POST if request.method == "POST" else None)
+    form = ResponseForm(posted(request))
     return _text_page(
         request,
         form=form,
@@ -326,7 +302,7 @@ def enter_values(request: HttpRequest, period_key: str) -> HttpResponse:
     if period.start > today:
         raise Http404
     rows = entry_rows(request.user, period)
-    form = ValueEntryForm(request.POST if request.method == "POST" else None, rows=rows, period=period)
+    form = ValueEntryForm(posted(request), rows=rows, period=period)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.indicator_values_save(actor=request.user, period=period, rows=form.service_rows())
@@ -359,14 +335,14 @@ def enter_values(request: HttpRequest, period_key: str) -> HttpResponse:
             "next_period": period.next() if period.next().start <= today else None,
             "latest_period": latest,
             "is_admin": is_partnership_admin(request.user),
-            "crumbs": [("Your indicators", reverse("scorecards:my-indicators"))],
+            "crumbs": scorecard_crumbs(("Your indicators", reverse("scorecards:my-indicators"))),
         },
     )
 
 
 @login_required
 def my_indicators(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    require(request.user, VIEW)
     user = request.user
     indicators = list(
         Indicator.objects.filter(responsible_officer=user, is_active=True)
@@ -385,5 +361,6 @@ def my_indicators(request: HttpRequest) -> HttpResponse:
             "missing": missing_for_officer(user, today=today),
             "latest_periods": [Period.last_complete(frequency, today) for frequency in frequencies],
             "may_enter_values": _may_enter_values(user),
+            "crumbs": scorecard_crumbs(),
         },
     )

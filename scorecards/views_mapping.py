@@ -6,23 +6,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
-from cscp.forms.errors import add_service_errors
+from cscp.pages import get_object_for_user, posted, require, submit
 from scorecards import services
 from scorecards.forms_mapping import MappingForm, breakdown_label, file_label
 from scorecards.models import ComparatorMeasure, Indicator, IndicatorMapping
+from scorecards.views import scorecard_crumbs
 
 MANAGE = "scorecards.manage_indicators"
-
-
-def _require_manager(request: HttpRequest) -> None:
-    if not request.user.has_perm(MANAGE):
-        raise PermissionDenied
 
 
 def _describe(mapping: IndicatorMapping) -> dict:
@@ -38,7 +33,7 @@ def _describe(mapping: IndicatorMapping) -> dict:
 
 @login_required
 def mapping_list(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require(request.user, MANAGE)
     indicators = Indicator.objects.order_by("-is_active", "code").prefetch_related(
         Prefetch("mappings", queryset=IndicatorMapping.objects.select_related("measure").order_by("measure__code"))
     )
@@ -52,37 +47,32 @@ def mapping_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "measure_count": ComparatorMeasure.objects.count(),
-            "crumbs": [],
+            "crumbs": scorecard_crumbs(),
         },
     )
 
 
 @login_required
 def mapping_edit(request: HttpRequest, code: str) -> HttpResponse:
-    _require_manager(request)
-    indicator = get_object_or_404(Indicator, code=code)
+    require(request.user, MANAGE)
+    indicator = get_object_for_user(request.user, MANAGE, Indicator, code=code)
     measures = list(ComparatorMeasure.objects.order_by("source_kind", "file_pattern", "name"))
     current = IndicatorMapping.objects.filter(indicator=indicator).select_related("measure").order_by("pk").first()
     initial = {"measure": str(current.measure_id), "role": current.role} if current else {}
-    form = MappingForm(request.POST or None, measures=measures, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = MappingForm(posted(request), measures=measures, initial=initial)
+    saved = submit(
+        form,
+        lambda data: services.indicator_mapping_set(
+            actor=request.user, indicator=indicator, measure=data["measure"], role=data["role"], request=request
+        ),
+    )
+    if saved is not None:
         measure = form.cleaned_data["measure"]
-        try:
-            services.indicator_mapping_set(
-                actor=request.user,
-                indicator=indicator,
-                measure=measure,
-                role=form.cleaned_data["role"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if measure is None:
+            messages.success(request, f"{indicator.code} no longer has published figures")
         else:
-            if measure is None:
-                messages.success(request, f"{indicator.code} no longer has published figures")
-            else:
-                messages.success(request, f"{indicator.code} now takes its published figures from {measure.name}")
-            return redirect("scorecards:mapping-list")
+            messages.success(request, f"{indicator.code} now takes its published figures from {measure.name}")
+        return redirect("scorecards:mapping-list")
     return render(
         request,
         "scorecards/mapping/edit.html",
@@ -90,10 +80,10 @@ def mapping_edit(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "indicator": indicator,
             "current": _describe(current) if current else None,
-            "crumbs": [
+            "crumbs": scorecard_crumbs(
                 ("Indicator mappings", reverse("scorecards:mapping-list")),
                 (indicator.code, reverse("scorecards:indicator-detail", args=[indicator.code])),
-            ],
+            ),
         },
     )
 
