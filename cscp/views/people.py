@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,7 +33,7 @@ from cscp.forms.people import (
     PersonInviteForm,
 )
 from cscp.models import Agency, AgencyMembership, AuditEvent, Group, GroupMembership, Person
-from cscp.pages import crumbs, form_page, paginate, posted, refusal, require, submit
+from cscp.pages import crumbs, form_page, get_object_for_user, paginate, posted, refusal, require, submit
 from cscp.pdf import render_pdf
 from cscp.reports import membership_report_context
 from cscp.views.accounts import safe_next
@@ -168,7 +168,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_for_user(request.user, MANAGE, Person, pk=pk)
     person.status = person_status(person)
     today = timezone.localdate()
     not_ended = Q(end_date__isnull=True) | Q(end_date__gte=today)
@@ -200,7 +200,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_for_user(request.user, MANAGE, Person, pk=pk)
     form = PersonEditForm(posted(request), initial={name: getattr(person, name) for name in PersonEditForm.base_fields})
     # The service changes a copy: if it refuses, the page still names the person as they are.
     saved = submit(
@@ -226,7 +226,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _person_confirm(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
     require(request.user, MANAGE)
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_for_user(request.user, MANAGE, Person, pk=pk)
     form = ConfirmForm(posted(request))
     service = services.person_deactivate if action == "deactivate" else services.person_reactivate
     if submit(form, lambda data: service(actor=request.user, person=person, request=request)):
@@ -254,7 +254,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_for_user(request.user, MANAGE, Person, pk=pk)
     problems = refusal(lambda: services.person_resend_invitation(actor=request.user, person=person, request=request))
     if problems:
         messages.error(request, " ".join(problems))
@@ -307,7 +307,7 @@ def _membership_add(
 @login_required
 def group_membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_for_user(request.user, MANAGE, Person, pk=pk)
     return _membership_add(
         request, GroupMembershipForm(posted(request)), kind="group", heading="Add to a group", person=person
     )
@@ -316,7 +316,7 @@ def group_membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def group_member_add(request: HttpRequest, group_pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    group = get_object_or_404(Group, pk=group_pk)
+    group = get_object_for_user(request.user, MANAGE, Group, pk=group_pk)
     return _membership_add(
         request, GroupMemberForm(posted(request)), kind="group", heading="Add a member", organisation=group
     )
@@ -325,7 +325,7 @@ def group_member_add(request: HttpRequest, group_pk: int) -> HttpResponse:
 @login_required
 def agency_membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_for_user(request.user, MANAGE, Person, pk=pk)
     return _membership_add(
         request, AgencyMembershipForm(posted(request)), kind="agency", heading="Add to an agency", person=person
     )
@@ -334,7 +334,7 @@ def agency_membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agency_member_add(request: HttpRequest, agency_pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    agency = get_object_or_404(Agency, pk=agency_pk)
+    agency = get_object_for_user(request.user, MANAGE, Agency, pk=agency_pk)
     return _membership_add(
         request, AgencyMemberForm(posted(request)), kind="agency", heading="Add a member", organisation=agency
     )
@@ -370,14 +370,18 @@ def _membership_end(request: HttpRequest, membership: GroupMembership | AgencyMe
 @login_required
 def group_membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    membership = get_object_or_404(GroupMembership.objects.select_related("person", "group"), pk=pk)
+    membership = get_object_for_user(
+        request.user, MANAGE, GroupMembership.objects.select_related("person", "group"), pk=pk
+    )
     return _membership_end(request, membership, membership.group)
 
 
 @login_required
 def agency_membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, MANAGE)
-    membership = get_object_or_404(AgencyMembership.objects.select_related("person", "agency"), pk=pk)
+    membership = get_object_for_user(
+        request.user, MANAGE, AgencyMembership.objects.select_related("person", "agency"), pk=pk
+    )
     return _membership_end(request, membership, membership.agency)
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
@@ -336,7 +336,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Every reader may read every plan: the refusal comes first, so it says nothing about which plans exist.
     require(request.user, READ)
-    plan = get_object_or_404(BusinessPlan, pk=pk)
+    plan = get_object_for_user(request.user, READ, BusinessPlan, pk=pk)
     today = timezone.localdate()
     return render(
         request,
