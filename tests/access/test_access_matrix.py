@@ -162,3 +162,39 @@ def test_each_persona_gets_what_the_matrix_expects_of_a_post(row: PostRow, partn
         if changed:
             wrong.append(f"{persona}: refused, yet rows were written in {changed}")
     assert not wrong, f"POST {url}{about}:\n  " + "\n  ".join(wrong)
+
+
+def _takes_forms(row: Row) -> bool:
+    return not _post_only(row) and row.url_name not in {post.url_name for post in POSTS}
+
+
+@pytest.mark.parametrize("row", [row for row in ROWS if _takes_forms(row)], ids=lambda row: f"POST {_row_id(row)}")
+def test_a_post_to_a_page_is_refused_to_whoever_its_get_is_refused_to(row: Row, partnership, client_for):
+    """Every page that may take a form, posted to (with nothing filled in) as every persona: whoever the page is
+    refused to is refused the POST too, the same way, and nothing is written; whoever may see it is never refused
+    (they get the page again with its errors, a redirect, or 405 where the page takes no POST). A form's own
+    tests post real answers; this checks the boundary on every page without a row of its own."""
+    url = reverse(row.url_name, kwargs=row.kwargs(partnership))
+    about = f" ({row.note})" if row.note else ""
+    sign_in = resolve_url(settings.LOGIN_URL)
+    wrong = []
+    refused = {persona for persona in EVERYONE if row.expect[persona] in (403, 404) or persona == "anonymous"}
+    # Those refused go first, while everything is as the row made it.
+    for persona in sorted(EVERYONE, key=lambda name: name not in refused):
+        client = client_for(None if persona == "anonymous" else persona)
+        before = _rows_everywhere()
+        response = client.post(url, {})
+        status = response.status_code
+        if persona in refused:
+            expected = row.expect[persona]
+            if status not in (expected, 405):
+                wrong.append(f"{persona}: a GET gets {expected}, a POST got {status}")
+            elif persona == "anonymous" and status == 302 and urlsplit(response["Location"]).path != sign_in:
+                wrong.append(f"anonymous: sent to {response['Location']}, not to sign in at {sign_in}")
+            after = _rows_everywhere()
+            changed = sorted(label for label in after if after[label] != before[label])
+            if changed:
+                wrong.append(f"{persona}: refused, yet rows were written in {changed}")
+        elif status not in (200, 302, 405):
+            wrong.append(f"{persona}: may see the page, yet a POST got {status}")
+    assert not wrong, f"POST {url}{about}:\n  " + "\n  ".join(wrong)
