@@ -398,3 +398,16 @@ def test_a_made_up_unlock_link_is_refused_without_an_error(partnership, token):
 
     assert "This link has already been used or has expired" in text_of(Client().get(url))
     assert "This link has already been used or has expired" in text_of(Client().post(url))
+
+
+def test_the_log_of_failures_with_their_addresses_is_kept_two_years_like_other_sign_in_records(partnership):
+    from axes.models import AccessFailureLog
+
+    from cscp.services import retention_apply
+
+    sign_in("chair", "a guess", address=ADDRESS_A)
+    AccessFailureLog.objects.update(attempt_time=timezone.now() - datetime.timedelta(days=2 * 365 + 1))
+    sign_in("chair", "another guess", address=ADDRESS_B)
+
+    assert retention_apply()["sign-in attempts"] >= 1
+    assert list(AccessFailureLog.objects.values_list("ip_address", flat=True)) == [ADDRESS_B]
