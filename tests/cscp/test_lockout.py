@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -411,3 +412,24 @@ def test_the_log_of_failures_with_their_addresses_is_kept_two_years_like_other_s
 
     assert retention_apply()["sign-in attempts"] >= 1
     assert list(AccessFailureLog.objects.values_list("ip_address", flat=True)) == [ADDRESS_B]
+
+
+def test_the_outbox_sends_one_unlock_email_when_the_form_is_sent_twice(partnership, clock, mailoutbox_sent):
+    lock_out_chair(clock)
+
+    for _ in range(2):
+        mailoutbox_sent(lambda: ask_for_unlock("chair"))
+
+    assert [message.to for message in mail.outbox] == [["chair@example.org"]]
+    assert "/accounts/unlock/" in mail.outbox[0].body
+
+
+@pytest.fixture
+def mailoutbox_sent(django_capture_on_commit_callbacks):
+    """Run a request and then what it queued after its transaction committed (the outbox's sending)."""
+
+    def run(request):
+        with django_capture_on_commit_callbacks(execute=True):
+            return request()
+
+    return run
