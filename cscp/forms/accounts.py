@@ -52,6 +52,10 @@ class SignInForm(auth_forms.AuthenticationForm):
     not a guess, and counting it would lock them out if they are reactivated. Wrong passwords for a
     deactivated account are counted like any other, so the message cannot be used to test passwords
     beyond the lockout limit.
+
+    Before any password is checked, the account's own limits (cscp/lockout.py) may refuse the attempt: a username
+    with many recent failures from every address is told how long to wait, and one at the ceiling of consecutive
+    failures gets the locked-out page. Those attempts are not counted.
     """
 
     username = auth_forms.UsernameField(
@@ -67,6 +71,8 @@ class SignInForm(auth_forms.AuthenticationForm):
     )
 
     error_messages = {"invalid_login": INVALID_LOGIN_MESSAGE, "inactive": DEACTIVATED_MESSAGE}
+    # Seconds this account must wait before its next attempt, when this attempt was refused for coming too soon.
+    throttle_wait = 0
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -105,8 +111,6 @@ class SignInForm(auth_forms.AuthenticationForm):
         else:
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
-
-    throttle_wait = 0
 
     def _refused_by_account_limits(self, username: str, credentials: dict) -> bool:
         if lockout.at_ceiling(username):
