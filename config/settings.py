@@ -137,17 +137,35 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout after five failed sign-ins for a username (django-axes, state in the database).
+# Sign-in limits (docs/adr/0003). django-axes locks the PAIR of username and address after AXES_FAILURE_LIMIT
+# failed sign-ins within AXES_COOLOFF_HOURS: the attacker's address is locked, while the real person at their own
+# address can still sign in. Attempts refused by a lock are not counted again, so a locked attacker cannot keep
+# raising the account's count. State is in the database (axes' models).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-# Locked per username, not per address: partner agencies' staff sign in from shared council and NHS networks where
-# one address serves hundreds of people, so an address lockout would lock out a whole office (docs/adr/0003).
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Every failure is also logged (with its address) for the ceiling below; kept as long as other sign-in records.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The locked-out page, with the offer of an emailed unlock link (cscp/lockout.py).
+AXES_LOCKOUT_CALLABLE = "cscp.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# A username's failures from ALL addresses slow it down instead of locking it: once it has had
+# SIGN_IN_THROTTLE_AFTER failures within AXES_COOLOFF_HOURS, each further attempt must come at least
+# SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS after the last failure, doubling with every further failure up to
+# SIGN_IN_THROTTLE_MAX_DELAY_SECONDS. The page answers at once with how long to wait; nothing sleeps.
+SIGN_IN_THROTTLE_AFTER = env.int("SIGN_IN_THROTTLE_AFTER", default=5)
+SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS = env.int("SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS", default=2)
+SIGN_IN_THROTTLE_MAX_DELAY_SECONDS = env.int("SIGN_IN_THROTTLE_MAX_DELAY_SECONDS", default=300)
+# NIST SP 800-63B: no more than 100 consecutive failed attempts on one account. After this many failures since the
+# account last signed in, it is locked at every address until it is unlocked (emailed link or password reset).
+SIGN_IN_FAILURE_CEILING = env.int("SIGN_IN_FAILURE_CEILING", default=100)
+# A locked-out person may ask for a link that unlocks their account: it works once, for UNLOCK_LINK_SECONDS, and
+# at most one is emailed per account every UNLOCK_EMAIL_MINUTES.
+UNLOCK_LINK_SECONDS = env.int("UNLOCK_LINK_SECONDS", default=60 * 60)
+UNLOCK_EMAIL_MINUTES = env.int("UNLOCK_EMAIL_MINUTES", default=15)
 
 # Time-based one-time codes for partnership admins and the Independent Scrutineer.
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEMO)

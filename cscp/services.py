@@ -372,7 +372,7 @@ def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Delete sign-in records (with their IP addresses), notifications and sent emails older than two years.
 
     Workflow events stay: they are the record of who did what to the partnership's evidence."""
-    from axes.models import AccessAttempt, AccessLog
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     cutoff = (now or timezone.now()) - datetime.timedelta(days=RETENTION_DAYS)
     deleted = {
@@ -380,6 +380,7 @@ def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, int]:
         "notifications": Notification.objects.filter(created_at__lt=cutoff).delete()[0],
         "emails": OutboxEmail.objects.filter(sent_at__lt=cutoff).delete()[0],
         "sign-in attempts": AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
-        + AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
+        + AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        + AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
     }
     return deleted

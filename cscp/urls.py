@@ -40,6 +40,9 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("accounts/set-password/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set-password"),
+    path("accounts/unlock/", accounts.account_unlock, name="account-unlock"),
+    path("accounts/unlock/sent/", accounts.account_unlock_sent, name="account-unlock-sent"),
+    path("accounts/unlock/<str:token>/", accounts.account_unlock_confirm, name="account-unlock-confirm"),
     path("accounts/mfa/setup/", accounts.mfa_setup, name="mfa-setup"),
     path("accounts/mfa/verify/", accounts.mfa_verify, name="mfa-verify"),
     # people

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from cscp import lockout
 from cscp.audit import record_event
 from cscp.models import Partnership, Person
 from cscp.notifications import absolute_url, queue_email
@@ -51,6 +52,10 @@ class SignInForm(auth_forms.AuthenticationForm):
     not a guess, and counting it would lock them out if they are reactivated. Wrong passwords for a
     deactivated account are counted like any other, so the message cannot be used to test passwords
     beyond the lockout limit.
+
+    Before any password is checked, the account's own limits (cscp/lockout.py) may refuse the attempt: a username
+    with many recent failures from every address is told how long to wait, and one at the ceiling of consecutive
+    failures gets the locked-out page. Those attempts are not counted.
     """
 
     username = auth_forms.UsernameField(
@@ -66,6 +71,8 @@ class SignInForm(auth_forms.AuthenticationForm):
     )
 
     error_messages = {"invalid_login": INVALID_LOGIN_MESSAGE, "inactive": DEACTIVATED_MESSAGE}
+    # Seconds this account must wait before its next attempt, when this attempt was refused for coming too soon.
+    throttle_wait = 0
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -82,12 +89,12 @@ class SignInForm(auth_forms.AuthenticationForm):
         # share one count and a successful sign-in resets it.
         username = person.username if person is not None else username.lower()
         credentials = get_credentials(username=username)
-        if (
-            person is not None
-            and not person.is_active
-            and person.check_password(password)
-            and AxesProxyHandler.is_allowed(self.request, credentials)
-        ):
+        allowed = AxesProxyHandler.is_allowed(self.request, credentials)
+        # An address already locked gets django-axes' page; otherwise the account's own limits come first, and
+        # an attempt they refuse checks no password and is not counted (cscp/lockout.py).
+        if allowed and self._refused_by_account_limits(username, credentials):
+            return self.cleaned_data
+        if person is not None and not person.is_active and person.check_password(password) and allowed:
             record_event(
                 "cscp.auth.sign_in_refused",
                 obj=person,
@@ -104,6 +111,51 @@ class SignInForm(auth_forms.AuthenticationForm):
         else:
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+    def _refused_by_account_limits(self, username: str, credentials: dict) -> bool:
+        if lockout.at_ceiling(username):
+            # Locked everywhere: django-axes' middleware answers with the locked-out page.
+            self.request.axes_locked_out = True
+            self.request.axes_credentials = credentials
+            self.request.sign_in_ceiling = True
+            self._record_refusal(username, locked_out=True)
+            self.add_error("username", ValidationError("This account is locked", code="locked"))
+            return True
+        wait = lockout.throttle_wait_seconds(username)
+        if wait:
+            self.throttle_wait = wait
+            self._record_refusal(username, throttled=True)
+            # Beside the username: it is the account that must wait, whatever password was typed.
+            self.add_error("username", ValidationError(lockout.wait_message(wait), code="throttled"))
+            return True
+        return False
+
+    def _record_refusal(self, username: str, *, locked_out: bool = False, throttled: bool = False) -> None:
+        data = {"username": username[:150], "locked_out": locked_out}
+        if throttled:
+            data["throttled"] = True
+        reason = "account locked" if locked_out else "too many attempts: told to wait"
+        record_event(
+            "cscp.auth.sign_in_failed",
+            request=self.request,
+            message=f"Failed sign-in for “{username[:150]}” ({reason})",
+            data=data,
+        )
+
+
+class UnlockRequestForm(forms.Form):
+    """Ask for a link that unlocks an account, by its username or its email address."""
+
+    username_or_email = forms.CharField(
+        label="Username or email address",
+        max_length=254,
+        error_messages={"required": "Enter your username or email address"},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Email me a link", Field.text("username_or_email", field_width=30))
 
 
 class PasswordFieldsMixin:

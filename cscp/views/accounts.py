@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -27,8 +26,16 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from cscp import lockout
 from cscp.audit import record_event
-from cscp.forms.accounts import OneTimeCodeForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm
+from cscp.forms.accounts import (
+    OneTimeCodeForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignInForm,
+    UnlockRequestForm,
+)
 from cscp.middleware import MFA_DEVICE_SESSION_KEY
 from cscp.pages import posted
 from cscp.services import person_mfa_enable, person_password_set
@@ -39,6 +46,14 @@ from cscp.services import person_mfa_enable, person_password_set
 class SignInView(auth_views.LoginView):
     template_name = "registration/sign_in.html"
     authentication_form = SignInForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttle_wait:
+            # Answered at once: the page says how long to wait, and so does the status for anything automated.
+            response.status_code = 429
+            response["Retry-After"] = str(form.throttle_wait)
+        return response
 
 
 def signed_out(request: HttpRequest) -> HttpResponse:
@@ -80,9 +95,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         person_password_set(person=form.user, request=self.request)
-        # Proving they hold the email address and choosing a new password ends a lockout: the failed guesses
-        # were at a password that no longer works.
-        axes_reset(username=form.user.get_username())
+        lockout.account_unlock_after_password_reset(person=form.user, request=self.request)
         return response
 
 
@@ -99,6 +112,35 @@ class SetPasswordView(PasswordResetConfirmView):
         super().form_valid(form)
         messages.success(self.request, f"Your password is set. Sign in with your username, {form.user.get_username()}.")
         return redirect("cscp:sign-in")
+
+
+# Unlocking an account by an emailed link.
+
+
+def account_unlock(request: HttpRequest) -> HttpResponse:
+    """Ask for an unlock link. The answer is the same whether or not the account exists or is locked."""
+    form = UnlockRequestForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        lockout.unlock_link_request(username_or_email=form.cleaned_data["username_or_email"], request=request)
+        return redirect("cscp:account-unlock-sent")
+    return render(request, "registration/account_unlock_form.html", {"form": form})
+
+
+def account_unlock_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/account_unlock_sent.html", {"minutes": settings.UNLOCK_LINK_SECONDS // 60})
+
+
+def account_unlock_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the email. Following it shows a button (a GET changes nothing, so a mail scanner that opens
+    links does not use it up); pressing the button unlocks the account."""
+    if request.method == "POST":
+        person = lockout.unlock_by_link(token=token, request=request)
+        if person is not None:
+            messages.success(request, f"Your account is unlocked. Sign in with your username, {person.get_username()}.")
+            return redirect("cscp:sign-in")
+    else:
+        person = lockout.unlock_link_person(token)
+    return render(request, "registration/account_unlock_confirm.html", {"valid": person is not None})
 
 
 # One-time codes (MFA).

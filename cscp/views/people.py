@@ -80,6 +80,8 @@ ACTION_LABELS = {
     "cscp.auth.signed_in": "Signed in",
     "cscp.auth.signed_out": "Signed out",
     "cscp.auth.sign_in_failed": "Sign-in failed",
+    "cscp.auth.unlock_link_sent": "Unlock link emailed",
+    "cscp.auth.account_unlocked": "Sign-in unlocked",
     "cscp.person.invited": "Person invited",
     "cscp.person.invitation_resent": "Invitation sent again",
     "cscp.person.updated": "Person's details changed",

@@ -19,6 +19,10 @@ ROWS = [
     Row("cscp:password-reset-confirm", everyone(200), kwargs=lambda p: BOGUS_LINK, note="a link that does not work"),
     Row("cscp:password-reset-complete", everyone(200)),
     Row("cscp:set-password", everyone(200), kwargs=lambda p: BOGUS_LINK, note="an invitation that does not work"),
+    # Unlocking an account by an emailed link is for people who cannot sign in: public, like a password reset.
+    Row("cscp:account-unlock", everyone(200)),
+    Row("cscp:account-unlock-sent", everyone(200)),
+    Row("cscp:account-unlock-confirm", everyone(200), kwargs=lambda p: {"token": "bogus"}, note="a link that fails"),
     # Anyone signed in may set up an authenticator app; REQUIRE_MFA decides who must.
     Row("cscp:mfa-setup", SIGNED_IN),
     Row("cscp:mfa-verify", SIGNED_IN),

@@ -170,10 +170,10 @@ def test_wrong_passwords_for_a_deactivated_account_still_lead_to_a_lockout(partn
     assert "deactivated" not in response.content.decode()
 
 
-# Lockout (django-axes).
+# Lockout (django-axes, per username and address; the rest of the limits are in test_lockout.py).
 
 
-def test_five_wrong_passwords_lock_the_account_even_against_the_right_password(partnership):
+def test_five_wrong_passwords_lock_the_account_from_that_address_even_against_the_right_password(partnership):
     client = Client()
 
     statuses = [sign_in(client, "chair", f"guess number {n}").status_code for n in range(5)]
@@ -184,9 +184,20 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_password(p
     html = response.content.decode()
     assert "Your account is locked" in html
     assert "5 times" in html
+    assert "from this network" in " ".join(html.split())
     assert "locked for an hour" in " ".join(html.split())
     assert reverse("cscp:password-reset") in html
+    assert reverse("cscp:account-unlock") in html
     assert "_auth_user_id" not in client.session
+
+
+def test_the_same_five_wrong_passwords_do_not_lock_the_account_at_another_address(partnership):
+    for n in range(5):
+        sign_in(Client(), "chair", f"guess number {n}", REMOTE_ADDR="198.51.100.40")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=5))
+
+    assert sign_in(Client(), "chair", REMOTE_ADDR="203.0.113.41").status_code == 302
+    assert sign_in(Client(), "chair", REMOTE_ADDR="198.51.100.40").status_code == 429
 
 
 def test_the_lockout_page_gives_the_partnerships_contact_address(partnership):
@@ -256,6 +267,7 @@ def test_resetting_the_password_ends_a_lockout(partnership):
     set_new_password(client, chair, "cscp:password-reset-confirm")
 
     assert sign_in(client, "chair", NEW_PASSWORD).status_code == 302
+    assert events("cscp.auth.account_unlocked").get().data["how"] == "password reset"
 
 
 # The audit trail of signing in and out.
