@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from scorecards.dfe.ees import CSV, XLSX, csv_grid, decode, kind_of, normalise_name, xlsx_grid
+from scorecards.dfe.ees import CSV, XLSX, csv_grid, kind_of, normalise_name, xlsx_grid
 from scorecards.dfe.records import ProblemList
 from scorecards.formatting import format_value
 from scorecards.imports.outcome import Outcome, Progress, no_progress
@@ -70,7 +70,7 @@ def _grid(data: bytes, outcome: Outcome) -> list[list[str]] | None:
     problems = ProblemList()
     kind = kind_of(data)
     if kind == CSV:
-        grid = csv_grid(decode(data), problems)
+        grid = csv_grid(data, problems)
     elif kind == XLSX:
         grid = xlsx_grid(data, problems)
     else:
