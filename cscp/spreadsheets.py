@@ -281,6 +281,17 @@ def check_archive(data: bytes, limits: Limits | None = None) -> None:
         )
 
 
+def inflated_size(data: bytes) -> int:
+    """How much a file holds to read: a workbook's members as its ZIP directory states them, else its bytes."""
+    if kind_of(data) != XLSX:
+        return len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return max(len(data), sum(member.file_size for member in archive.infolist()))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return len(data)
+
+
 def _open_sheet(data: bytes, sheet: str | None):
     from openpyxl import load_workbook
 

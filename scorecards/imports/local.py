@@ -77,7 +77,7 @@ def _grid(data: bytes, outcome: Outcome) -> list[list[str]] | None:
         outcome.problem(None, None, _REFUSED.get(kind, _REFUSED["binary"]))
         return None
     if problems:
-        outcome.problems.extend(problems.result())
+        outcome.add_problems(problems.result())
         return None
     if not grid or len(grid) < 2:
         outcome.problem(None, None, "The file has no rows of figures under its header row.")
