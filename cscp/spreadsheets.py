@@ -50,8 +50,8 @@ DEFAULT_LIMITS = {
     "SPREADSHEET_MAX_UNCOMPRESSED_BYTES": 200 * 1024 * 1024,
 }
 # A workbook member this big that inflates more than this many times is a ZIP bomb, not a spreadsheet: real
-# sheets compress about ten times.
-BOMB_RATIO = 200
+# sheets compress ten to fifty times, a sheet of one value repeated some hundreds; deflate's most is about 1,000.
+BOMB_RATIO = 500
 BOMB_MIN_BYTES = 1024 * 1024
 MAX_MEMBERS = 10_000
 _CHUNK = 1024 * 1024

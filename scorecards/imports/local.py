@@ -40,6 +40,8 @@ _MONTH.update({name[:3].lower(): number for name, number in list(_MONTH.items())
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?")
 _MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{4})")
 PROGRESS_EVERY = 200
+# Rows kept for the preview page: a bigger file's preview shows its first rows (confirming checks every row again).
+STORED_PREVIEW = 5_000
 _REFUSED = {
     "empty": "The file is empty.",
     "html": "This is a web page, not a data file: download the CSV or Excel file itself.",
@@ -229,6 +231,9 @@ def check_values(data: bytes, *, actor, progress: Progress = no_progress) -> tup
             outcome.updated += 1
         elif entry["outcome"] == "unchanged":
             outcome.unchanged += 1
+    if len(outcome.preview) > STORED_PREVIEW:
+        outcome.notes.append(f"The preview shows the first {STORED_PREVIEW:,} of the file's {total:,} rows.")
+        del outcome.preview[STORED_PREVIEW:]
     return outcome, by_period
 
 
