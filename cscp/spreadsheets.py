@@ -188,7 +188,8 @@ def delimiter_of(first_line: str) -> str:
 
 
 class _Counter:
-    """Counts rows, columns and cells against the limits as they are read."""
+    """Counts rows, columns and cells against the limits as they are read; the rows limit is of rows under the
+    first (a header), so a file of 200,000 rows of figures is read whole."""
 
     def __init__(self, limits: Limits):
         self.limits = limits
@@ -196,7 +197,7 @@ class _Counter:
 
     def row(self, number: int, width: int) -> None:
         limits = self.limits
-        if number > limits.rows:
+        if number > limits.rows + 1:  # the rows under a header row
             raise TooLarge(f"The file has more than {limits.rows:,} rows; the most an import reads is {limits.rows:,}")
         if width > limits.columns:
             raise TooLarge(

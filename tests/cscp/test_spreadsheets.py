@@ -158,7 +158,7 @@ def test_a_csv_file_over_the_row_limit_stops_at_the_limit():
         assert raised.value.message == "The file has more than 200,000 rows; the most an import reads is 200,000"
 
     seconds, peak = measured(read)
-    assert seen[-1] == 200_000
+    assert seen[-1] == 200_001  # the header and 200,000 rows under it
     assert seconds < 5 and peak < 60 * 1024 * 1024
 
 
@@ -174,7 +174,8 @@ def test_the_other_limits_are_named():
 def test_limits_come_from_settings(settings):
     settings.SPREADSHEET_MAX_ROWS = 3
     with pytest.raises(TooLarge, match="more than 3 rows"):
-        list(read_rows(b"a\n1\n2\n3\n"))
+        list(read_rows(b"a\n1\n2\n3\n4\n"))
+    assert len(list(read_rows(b"a\n1\n2\n3\n"))) == 4
 
 
 # ---------------------------------------------------------------------------------------------------- reading

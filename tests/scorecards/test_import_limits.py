@@ -92,33 +92,33 @@ def test_200000_bad_rows_store_a_capped_list_a_small_page_and_a_download_of_ever
     client_for, indicator, django_capture_on_commit_callbacks
 ):
     client = client_for("officer")
-    content = b"indicator,period,value\n" + b"NOPE,2025-04,1\n" * 199_990
+    content = b"indicator,period,value\n" + b"NOPE,2025-04,1\n" * 199_991
     content += b"".join(b"COUNT01,2025-0%d,-1\n" % month for month in range(1, 10))
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, "values.csv", content)
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED
     assert len(run.problems) == STORED_PROBLEMS
-    assert run.options["problem_total"] == 199_999
+    assert run.options["problem_total"] == 200_000
     kinds = {kind["kind"]: kind["count"] for kind in run.options["problem_kinds"]}
-    assert kinds == {"No indicator has the code …: check the code": 199_990, "Enter a count of N or more": 9}
+    assert kinds == {"No indicator has the code …: check the code": 199_991, "Enter a count of N or more": 9}
     assert len(run.preview) <= 5_000
 
     page = client.get(reverse("scorecards:import-detail", args=[run.pk]))
     text = page.content.decode()
     assert len(page.content) < 200_000
-    assert "The file has 199999 problems" in text
-    assert "and 199890 more of this kind, in the download" in text
+    assert "The file has 200000 problems" in text
+    assert "and 199891 more of this kind, in the download" in text
     assert "Enter a count of N or more" in text
-    assert "and 199899 more problems not listed here." in text
+    assert "and 199900 more problems not listed here." in text
 
     download = client.get(reverse("scorecards:import-problems", args=[run.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["Row", "Column", "Problem"]
-    assert len(rows) == 1 + 199_999
-    assert rows[-1] == ["200000", "value", "Enter a count of 0 or more"]
+    assert len(rows) == 1 + 200_000
+    assert rows[-1] == ["200001", "value", "Enter a count of 0 or more"]
     assert not IndicatorValue.objects.exists()
 
 
@@ -127,7 +127,7 @@ def test_a_csv_file_over_the_row_limit_is_refused_with_the_limit(
 ):
     settings.SPREADSHEET_MAX_ROWS = 1_000
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client_for("officer"), "values.csv", b"indicator,period,value\n" + b"COUNT01,2025-04,1\n" * 1_000)
+        upload(client_for("officer"), "values.csv", b"indicator,period,value\n" + b"COUNT01,2025-04,1\n" * 1_001)
     run = ImportRun.objects.get()
     assert [problem["message"] for problem in run.problems] == [
         "The file has more than 1,000 rows; the most an import reads is 1,000"
