@@ -8,7 +8,9 @@ class ScorecardsConfig(AppConfig):
 
     def ready(self) -> None:
         from cscp import schedules
-        from scorecards import demo, registry  # noqa: F401 - navigation, home and Board pack sections, demo data
+
+        # Navigation, home and Board pack sections, demo data; and the import task, which runs queues by its name.
+        from scorecards import demo, registry, tasks  # noqa: F401
 
         # Responsible officers: values missing for the last complete period, commentary missing on red indicators.
         schedules.register(

@@ -6,12 +6,12 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from scorecards.imports.runs import run_import_now
+
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def run_import(import_run_id: int) -> str | None:
-    """Carry out a queued import (a large upload, or a confirmed preview)."""
-    from scorecards.imports.runs import run_import_now
-
+    """Carry out a queued import (a large upload, or a confirmed preview); `runs` queues it by this task's name."""
     run = run_import_now(import_run_id)
     return run.status if run else None
 

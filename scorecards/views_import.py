@@ -6,11 +6,15 @@ values. A person sees the imports they started; admins see everyone's.
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
@@ -19,10 +23,13 @@ from cscp.pages import get_object_for_user
 from cscp.permissions import is_partnership_admin
 from scorecards.forms_import import HINTS, ImportForm
 from scorecards.imports import runs
+from scorecards.imports.outcome import PROBLEM_COLUMNS, problem_kind, safe_cell
 from scorecards.models import ImportRun
 
 PREVIEW_PAGE = 100
 RECENT = 20
+# Problems listed on the result page; the counts of each kind and the CSV download cover every one.
+PROBLEMS_SHOWN = 100
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -58,10 +65,13 @@ def import_start(request: HttpRequest) -> HttpResponse:
     recent = ImportRun.objects.select_related("created_by").order_by("-created_at", "-pk")
     if not is_partnership_admin(request.user):
         recent = recent.filter(created_by=request.user)
+    recent = list(recent[:RECENT])
+    for item in recent:
+        item.stuck = runs.stopped(item)
     return render(
         request,
         "scorecards/import/start.html",
-        {"form": form, "recent": recent[:RECENT], "hints": HINTS},
+        {"form": form, "recent": recent, "hints": HINTS},
     )
 
 
@@ -72,11 +82,21 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status == ImportRun.Status.PREVIEW or (run.kind == ImportRun.Kind.LOCAL_VALUES and run.preview):
         preview_page = Paginator(run.preview, PREVIEW_PAGE).get_page(request.GET.get("page"))
     skipped = sorted((run.skipped_reasons or {}).items(), key=lambda item: (-item[1], item[0]))
+    options = run.options or {}
+    problems = run.problems or []
+    problem_total = options.get("problem_total") or len(problems)
+    stuck = run.stuck = runs.stopped(run)
     return render(
         request,
-        "scorecards/import/progress.html" if run.is_running else "scorecards/import/result.html",
+        "scorecards/import/progress.html" if run.is_running and not stuck else "scorecards/import/result.html",
         {
             "run": run,
+            "stuck": stuck,
+            "can_restart": bool(stuck) and request.user.has_perm(runs.KIND_PERMISSIONS[run.kind]),
+            "problems_shown": problems[:PROBLEMS_SHOWN],
+            "problem_total": problem_total,
+            "problems_not_shown": problem_total - min(len(problems), PROBLEMS_SHOWN),
+            "problem_kinds": _kinds(options.get("problem_kinds") or [], problems[:PROBLEMS_SHOWN]),
             "preview_page": preview_page,
             "skipped": skipped,
             "notes": (run.options or {}).get("notes", []),
@@ -100,6 +120,55 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("scorecards:import-detail", pk=run.pk)
 
 
+def _kinds(kinds: list[dict], shown: list[dict]) -> list[dict]:
+    """Each kind of problem with its count, and how many of that kind the page does not list."""
+    listed: dict[str, int] = {}
+    for problem in shown:
+        kind = problem_kind(problem.get("message", ""))
+        listed[kind] = listed.get(kind, 0) + 1
+    return [{**kind, "more": kind["count"] - listed.get(kind["kind"], 0)} for kind in kinds]
+
+
+@login_required
+def import_problems(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every problem the import found, as a CSV file: the page lists the first of them."""
+    run = _run_for(request, pk)
+    name = f"problems-{run.pk}-{run.file_name.rsplit('.', 1)[0][:100]}.csv"
+    stored = (run.options or {}).get("problems_file")
+    if stored and default_storage.exists(stored):
+        response = FileResponse(default_storage.open(stored, "rb"), content_type="text/csv; charset=utf-8")
+    else:
+        # A run from before every problem was written to a file: the problems it stored.
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(PROBLEM_COLUMNS)
+        for problem in run.problems or []:
+            writer.writerow(
+                [problem.get("row") or "", safe_cell(problem.get("column")), safe_cell(problem.get("message"))]
+            )
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_ascii(name)}"'
+    return response
+
+
+def _ascii(name: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in name)
+
+
+@login_required
+@require_POST
+def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    try:
+        runs.import_run_restart(actor=request.user, run=run)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Importing {run.file_name} again")
+    return redirect("scorecards:import-detail", pk=run.pk)
+
+
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -119,4 +188,6 @@ urlpatterns = [
     path("import/<int:pk>/", import_detail, name="import-detail"),
     path("import/<int:pk>/confirm/", import_confirm, name="import-confirm"),
     path("import/<int:pk>/cancel/", import_cancel, name="import-cancel"),
+    path("import/<int:pk>/problems.csv", import_problems, name="import-problems"),
+    path("import/<int:pk>/restart/", import_restart, name="import-restart"),
 ]

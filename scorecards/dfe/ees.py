@@ -12,19 +12,16 @@ file; a file with any problem gives no records.
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import os
 import re
-import zipfile
 from collections.abc import Collection, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from openpyxl.utils import get_column_letter
+
+from cscp import spreadsheets
 
 from .records import LOCAL_AUTHORITY, NATIONAL, REGIONAL, EesRecord, EesTable, ProblemList
 from .symbols import SYMBOLS, number_of, parse_measure, symbol_of
@@ -48,8 +45,8 @@ _NEW_CODE = re.compile(r"[EWSNK]\d{8}")
 _OLD_CODE = re.compile(r"\d{3}")
 _BOMS = ("\ufeff", "ï»¿")
 
-CSV = "csv"
-XLSX = "xlsx"
+CSV = spreadsheets.CSV
+XLSX = spreadsheets.XLSX
 
 # What a file that is neither CSV nor Excel turns out to be, and what to tell the person who uploaded it.
 _REFUSALS = {
@@ -98,152 +95,78 @@ def read_bytes(file: Any) -> tuple[bytes, str]:
 
 def kind_of(data: bytes) -> str:
     """What the content is: "csv", "xlsx", or a key of the refusals ("empty", "html", "pdf", "zip", …)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Excel's "Unicode text" saves it
-        return CSV if data[2:].strip(b"\x00 \t\r\n") else "empty"
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if not body.strip():
-        return "empty"
-    if body.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(body)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return "binary"
-        if "xl/workbook.xml" in names:
-            return XLSX
-        if "content.xml" in names:
-            return "ods"
-        return "zip"
-    if body.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if body.startswith(b"%PDF"):
-        return "pdf"
-    head = body[:4096]
-    if b"\x00" in head:
-        return "binary"
-    lowered = head.lstrip().lower()
-    if lowered.startswith(b"<") and (b"<html" in lowered or b"<!doctype" in lowered or b"<body" in lowered):
-        return "html"
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    if controls > len(head) // 100:
-        return "binary"
-    return CSV
+    return spreadsheets.kind_of(data)
 
 
-def decode(data: bytes) -> str:
-    """Text of a CSV file: UTF-8 (with or without a byte-order mark), UTF-16, or Windows-1252 as Excel saves it."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    return text.lstrip("\ufeff")
+def csv_grid(data: bytes, problems: ProblemList) -> list[list[str]] | None:
+    """The cells of a CSV file, row by row (header first), or None with problems if it cannot be read.
 
-
-def _delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    if "," not in first:
-        if "\t" in first:
-            return "\t"
-        if ";" in first:
-            return ";"
-    return ","
-
-
-def csv_grid(text: str, problems: ProblemList) -> list[list[str]] | None:
-    """The cells of a CSV text, row by row (header first), or None with problems if it cannot be read."""
-    sep = _delimiter(text)
+    Read by `cscp.spreadsheets` within its limits; a row with more cells than the header is named (trailing
+    empty cells do not count), a shorter one is padded with blanks.
+    """
+    grid: list[list[str]] = []
+    width = 0
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-        )
-    except pd.errors.EmptyDataError:
+        for row in spreadsheets.csv_rows(data):
+            cells = row.cells
+            if row.number == 1:
+                width = len(cells)
+            elif len(cells) > width:
+                size = len(cells)
+                while size > width and not cells[size - 1].strip():
+                    size -= 1
+                if size > width:
+                    problems.add(
+                        row.number,
+                        None,
+                        f"this row has {size} cells but the header has {width} columns (a name with a comma, "
+                        "not in quotes?)",
+                    )
+                    continue
+                cells = cells[:width]
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            grid.append(cells)
+    except spreadsheets.SpreadsheetError as error:
+        problems.add(error.row, error.column, error.message)
+        return None
+    if not width:
         problems.add(None, None, _REFUSALS["empty"])
         return None
-    except pd.errors.ParserError:
-        _report_ragged_rows(text, sep, problems)
+    if problems:
         return None
-    return frame.to_numpy().tolist()
+    return grid
 
 
-def _report_ragged_rows(text: str, sep: str, problems: ProblemList) -> None:
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    except csv.Error as exc:
-        problems.add(None, None, f"The file is not a readable CSV file ({exc}).")
-        return
-    width = len(rows[0])
-    for number, row in enumerate(rows, start=1):
-        cells = len(row)
-        while cells > width and not row[cells - 1].strip():
-            cells -= 1
-        if cells > width:
-            problems.add(
-                number,
-                None,
-                f"this row has {cells} cells but the header has {width} columns (a name with a comma, not in quotes?)",
-            )
-    if not problems:
-        problems.add(None, None, "The file is not a readable CSV file.")
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, int | Decimal):
-        return str(value)
-    return str(value)
+_MERGED = re.compile(r"[A-Za-z]+(\d+)")
 
 
 def xlsx_grid(data: bytes, problems: ProblemList, sheet: str | None = None) -> list[list[str]] | None:
-    """The cells of a workbook's sheet (the first, unless named), or None with problems (e.g. merged cells)."""
-    from openpyxl import load_workbook
+    """The cells of a workbook's sheet (the first, unless named), or None with problems (e.g. merged cells).
 
+    Read by `cscp.spreadsheets`: read-only, by the cells the sheet holds, within its limits.
+    """
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of error for a damaged workbook
-        problems.add(None, None, f"The file is not a readable Excel workbook ({exc}).")
-        return None
-    try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            problems.add(None, None, f"The workbook has no sheet called '{sheet}'.")
-            return None
-        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-        for merged in sorted(worksheet.merged_cells.ranges, key=lambda cells: (cells.min_row, cells.min_col)):
-            if merged.min_row == 1:
+        for coord in spreadsheets.merged_cells(data, sheet=sheet):
+            first_row = int(_MERGED.match(coord)[1])
+            if first_row == 1:
                 problems.add(
                     None,
                     None,
-                    f"The header row has merged cells ({merged.coord}): unmerge them and give each column its own "
-                    "name.",
+                    f"The header row has merged cells ({coord}): unmerge them and give each column its own name.",
                 )
             else:
-                problems.add(
-                    merged.min_row, None, f"cells {merged.coord} are merged: unmerge them and fill in each cell."
-                )
+                problems.add(first_row, None, f"cells {coord} are merged: unmerge them and fill in each cell.")
         if problems:
             return None
-        rows = [[_cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        rows = spreadsheets.read_grid(data, kind=XLSX, sheet=sheet)
+    except spreadsheets.SpreadsheetError as error:
+        problems.add(error.row, error.column, error.message)
+        return None
     if not rows:
         problems.add(None, None, "The first sheet of the workbook is empty.")
         return None
-    width = max(len(row) for row in rows)
-    return [row + [""] * (width - len(row)) for row in rows]
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------------- reading
@@ -273,7 +196,7 @@ def read_ees_csv(
         else:
             problems.add(None, None, _REFUSALS[kind])
         return EesTable(source=source, problems=problems.result())
-    grid = csv_grid(decode(data), problems)
+    grid = csv_grid(data, problems)
     return _table(grid, source, problems, measures=measures, filters=filters, known_la_codes=known_la_codes)
 
 
@@ -295,7 +218,7 @@ def read_table(
     problems = ProblemList()
     kind = kind_of(data)
     if kind == CSV:
-        grid = csv_grid(decode(data), problems)
+        grid = csv_grid(data, problems)
     elif kind == XLSX:
         grid = xlsx_grid(data, problems, sheet)
     else:

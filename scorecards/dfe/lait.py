@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .ees import csv_grid, decode, kind_of, normalise_name, read_bytes
+from .ees import csv_grid, kind_of, normalise_name, read_bytes
 from .records import (
     ENGLAND_CODE,
     LOCAL_AUTHORITY,
@@ -117,7 +117,7 @@ def _grid(path: Any, problems: ProblemList, what: str) -> tuple[list[list[str]] 
     if kind != "csv":
         problems.add(None, None, f"The LAIT {what} must be a CSV file.")
         return None, name
-    return csv_grid(decode(data), problems), name
+    return csv_grid(data, problems), name
 
 
 def _columns(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .ees import csv_grid, decode, kind_of, normalise_name, read_bytes
+from .ees import csv_grid, kind_of, normalise_name, read_bytes
 from .records import ImportProblem, ProblemList
 
 CLOSENESS = ("Extremely close", "Very close", "Close", "Somewhat close", "Not close")
@@ -117,7 +117,7 @@ def read_neighbours(  # noqa: C901 - a single walk over the file's rows
     model = NeighbourModel(year=year, source=name or Path(str(path)).name)
     problems = ProblemList()
     kind = kind_of(data)
-    grid = csv_grid(decode(data), problems) if kind == "csv" else None
+    grid = csv_grid(data, problems) if kind == "csv" else None
     if kind != "csv":
         problems.add(None, None, "The statistical-neighbour file must be a CSV file.")
     if grid is None:

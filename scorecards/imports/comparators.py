@@ -504,7 +504,7 @@ def import_ees(
     table = dfe.read_table(as_file(data, file_name), file_name)
     outcome.rows_read = table.rows_read
     if not table.ok:
-        outcome.problems = list(table.problems)
+        outcome.add_problems(table.problems)
         if not _looks_like_ees(data):
             outcome.problem(
                 None,
@@ -615,7 +615,7 @@ def import_ons(
     outcome = outcome or Outcome()
     population = dfe.read_ons_population(as_file(data, file_name))
     if not population.ok:
-        outcome.problems = list(population.problems)
+        outcome.add_problems(population.problems)
         return outcome
     outcome.rows_read = len(population.records)
     measures = ensure_catalogue()
@@ -692,7 +692,7 @@ def import_lait(
     table = dfe.read_lait(as_file(extract, file_name), as_file(dictionary, dictionary_name), la_lookup=lookup)
     outcome.rows_read = table.rows_read
     if not table.ok:
-        outcome.problems = list(table.problems)
+        outcome.add_problems(table.problems)
         return outcome
     release_year = max((year_ending(record.time_period) for record in table.records), default=None)
     try:
@@ -739,7 +739,7 @@ def import_neighbours(
     reader = dfe.read_sn_2021 if year == 2021 else dfe.read_sn_2025
     model = reader(as_file(data, file_name), la_lookup=lookup)
     if model.problems:
-        outcome.problems = list(model.problems)
+        outcome.add_problems(model.problems)
         return outcome
     if not model.groups:
         outcome.problem(None, None, "The file has no statistical neighbours: check you chose the right file")

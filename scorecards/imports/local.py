@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from scorecards.dfe.ees import CSV, XLSX, csv_grid, decode, kind_of, normalise_name, xlsx_grid
+from scorecards.dfe.ees import CSV, XLSX, csv_grid, kind_of, normalise_name, xlsx_grid
 from scorecards.dfe.records import ProblemList
 from scorecards.formatting import format_value
 from scorecards.imports.outcome import Outcome, Progress, no_progress
@@ -40,6 +40,8 @@ _MONTH.update({name[:3].lower(): number for name, number in list(_MONTH.items())
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?")
 _MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{4})")
 PROGRESS_EVERY = 200
+# Rows kept for the preview page: a bigger file's preview shows its first rows (confirming checks every row again).
+STORED_PREVIEW = 5_000
 _REFUSED = {
     "empty": "The file is empty.",
     "html": "This is a web page, not a data file: download the CSV or Excel file itself.",
@@ -70,14 +72,14 @@ def _grid(data: bytes, outcome: Outcome) -> list[list[str]] | None:
     problems = ProblemList()
     kind = kind_of(data)
     if kind == CSV:
-        grid = csv_grid(decode(data), problems)
+        grid = csv_grid(data, problems)
     elif kind == XLSX:
         grid = xlsx_grid(data, problems)
     else:
         outcome.problem(None, None, _REFUSED.get(kind, _REFUSED["binary"]))
         return None
     if problems:
-        outcome.problems.extend(problems.result())
+        outcome.add_problems(problems.result())
         return None
     if not grid or len(grid) < 2:
         outcome.problem(None, None, "The file has no rows of figures under its header row.")
@@ -229,6 +231,9 @@ def check_values(data: bytes, *, actor, progress: Progress = no_progress) -> tup
             outcome.updated += 1
         elif entry["outcome"] == "unchanged":
             outcome.unchanged += 1
+    if len(outcome.preview) > STORED_PREVIEW:
+        outcome.notes.append(f"The preview shows the first {STORED_PREVIEW:,} of the file's {total:,} rows.")
+        del outcome.preview[STORED_PREVIEW:]
     return outcome, by_period
 
 

@@ -7,15 +7,19 @@ Local values are previewed first (status "preview") and saved only when confirme
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from cscp import spreadsheets
 from cscp.audit import record_event
 from scorecards.imports import comparators, local
 from scorecards.imports.outcome import Outcome
@@ -25,9 +29,17 @@ logger = logging.getLogger(__name__)
 
 K = ImportRun.Kind
 S = ImportRun.Status
-# Uploads at most this big are checked in the request; bigger ones in the background with a progress page.
+# Uploads whose content is at most this big are checked in the request; bigger ones in the background with a
+# progress page. A workbook is measured as it opens (its inflated size), so a small file holding hundreds of
+# thousands of rows goes to the worker too. Either way the reading stops at cscp.spreadsheets' limits.
 INLINE_BYTES = 150_000
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = spreadsheets.DEFAULT_LIMITS["SPREADSHEET_MAX_BYTES"]
+# A queued import that has not started after this long (the broker lost it, no worker is running), or a running
+# one that has not finished (its worker was killed), is shown as stopped, with a button to run it again.
+START_WITHIN = datetime.timedelta(minutes=10)
+FINISH_WITHIN = datetime.timedelta(minutes=30)
+# The worker's task, known here by name: the tasks module calls this one, never the other way round.
+RUN_IMPORT_TASK = "scorecards.tasks.run_import"
 
 KIND_PERMISSIONS = {
     K.LOCAL_VALUES: "scorecards.import_values",
@@ -48,6 +60,15 @@ def _inline_limit() -> int:
     return getattr(settings, "SCORECARDS_IMPORT_INLINE_BYTES", INLINE_BYTES)
 
 
+def _max_bytes() -> int:
+    return getattr(settings, "SPREADSHEET_MAX_BYTES", MAX_BYTES)
+
+
+def content_size(data: bytes) -> int:
+    """How much there is to read: a CSV file's bytes, a workbook's inflated size (as its ZIP directory states)."""
+    return spreadsheets.inflated_size(data)
+
+
 def _schedule(run: ImportRun, size: int) -> None:
     if size <= _inline_limit():
         transaction.on_commit(lambda: run_import_now(run.pk))
@@ -57,13 +78,35 @@ def _schedule(run: ImportRun, size: int) -> None:
 
 def _queue(run_id: int) -> None:
     """Hand a large import to the worker; when the broker cannot be reached, do it now rather than leave it queued."""
-    from scorecards.tasks import run_import
-
     try:
-        run_import.delay(run_id)
+        task = current_app.tasks.get(RUN_IMPORT_TASK)  # registered by the app's ready(); by name without it
+        if task is not None:
+            task.delay(run_id)
+        else:
+            current_app.send_task(RUN_IMPORT_TASK, args=[run_id])
     except Exception:  # noqa: BLE001 - any broker failure: the person is still waiting for their import
         logger.warning("Broker unavailable: importing %s in the request instead", run_id, exc_info=True)
         run_import_now(run_id)
+
+
+def _queued_at(run: ImportRun) -> datetime.datetime:
+    stamp = (run.options or {}).get("queued_at")
+    if stamp:
+        try:
+            return datetime.datetime.fromisoformat(stamp)
+        except ValueError:
+            pass
+    return run.created_at
+
+
+def stopped(run: ImportRun, now: datetime.datetime | None = None) -> str:
+    """Why a run that should be moving is not ("did not start", "stopped"), or "" when it is fine."""
+    now = now or timezone.now()
+    if run.status == S.QUEUED and now - _queued_at(run) > START_WITHIN:
+        return "did not start"
+    if run.status == S.RUNNING and run.started_at and now - run.started_at > FINISH_WITHIN:
+        return "stopped"
+    return ""
 
 
 def import_run_create(*, actor, kind: str, file, extra_file=None) -> ImportRun:
@@ -77,8 +120,8 @@ def import_run_create(*, actor, kind: str, file, extra_file=None) -> ImportRun:
     data = file.read()
     if not data:
         raise ValidationError({"file": ["The file is empty: choose the file with the figures"]})
-    if len(data) > MAX_BYTES:
-        raise ValidationError({"file": [f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB"]})
+    if len(data) > _max_bytes():
+        raise ValidationError({"file": [f"The file must be smaller than {_max_bytes() // (1024 * 1024)} MB"]})
     extra = extra_file.read() if extra_file is not None else b""
     if kind == K.DFE_LAIT and not extra:
         raise ValidationError({"extra_file": ["Choose LAIT's data dictionary: it gives each measure's polarity"]})
@@ -91,6 +134,7 @@ def import_run_create(*, actor, kind: str, file, extra_file=None) -> ImportRun:
             status=S.QUEUED,
             apply=kind != K.LOCAL_VALUES,
             created_by=actor,
+            options={"queued_at": timezone.now().isoformat()},
         )
         run.file.save(name, ContentFile(data), save=False)
         if extra:
@@ -99,7 +143,7 @@ def import_run_create(*, actor, kind: str, file, extra_file=None) -> ImportRun:
             )
         run.save()
         record_event("scorecards.import_run.created", actor=actor, obj=run, data={"kind": kind, "file": name})
-        _schedule(run, len(data) + len(extra))
+        _schedule(run, content_size(data) + len(extra))
     return run
 
 
@@ -116,9 +160,38 @@ def import_run_confirm(*, actor, run: ImportRun) -> ImportRun:
         run.apply = True
         run.status = S.QUEUED
         run.rows_done = 0
-        run.save(update_fields=["apply", "status", "rows_done"])
+        run.options = {**(run.options or {}), "queued_at": timezone.now().isoformat()}
+        run.save(update_fields=["apply", "status", "rows_done", "options"])
         record_event("scorecards.import_run.confirmed", actor=actor, obj=run)
-        _schedule(run, run.file.size if run.file else 0)
+        _schedule(run, _stored_size(run))
+    return run
+
+
+def _stored_size(run: ImportRun) -> int:
+    if not run.file:
+        return 0
+    try:
+        return content_size(_read(run.file))
+    except OSError:
+        return 0
+
+
+def import_run_restart(*, actor, run: ImportRun) -> ImportRun:
+    """Run again an import that did not start (its task was lost) or stopped (its worker was killed)."""
+    if not (actor.has_perm("scorecards.view_import", run) and actor.has_perm(KIND_PERMISSIONS[run.kind])):
+        raise PermissionDenied
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        why = stopped(run)
+        if not why:
+            raise ValidationError({None: ["This import is not stuck: it has started, finished or been cancelled"]})
+        run.status = S.QUEUED
+        run.started_at = None
+        run.rows_done = 0
+        run.options = {**(run.options or {}), "queued_at": timezone.now().isoformat()}
+        run.save(update_fields=["status", "started_at", "rows_done", "options"])
+        record_event("scorecards.import_run.restarted", actor=actor, obj=run, data={"reason": why})
+        _schedule(run, _stored_size(run))
     return run
 
 
@@ -195,6 +268,16 @@ def run_import_now(run_id: int) -> ImportRun | None:
         status = S.PREVIEW
     else:
         status = S.DONE
+    options = {
+        **run.options,
+        "notes": outcome.notes,
+        "problem_total": outcome.problem_total,
+        "problem_kinds": outcome.problem_kinds_as_json(),
+    }
+    if outcome.problem_total:
+        options["problems_file"] = default_storage.save(
+            f"scorecards/imports/problems/run-{run_id}.csv", ContentFile(outcome.problems_csv())
+        )
     ImportRun.objects.filter(pk=run_id).update(
         status=status,
         rows_read=outcome.rows_read,
@@ -207,7 +290,7 @@ def run_import_now(run_id: int) -> ImportRun | None:
         skipped_reasons=dict(outcome.skipped_reasons.most_common()),
         problems=outcome.problems_as_json(),
         preview=outcome.preview,
-        options={**run.options, "notes": outcome.notes},
+        options=options,
         finished_at=timezone.now() if status != S.PREVIEW else None,
     )
     run.refresh_from_db()

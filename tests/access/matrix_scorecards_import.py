@@ -30,10 +30,19 @@ ROWS = [
     ),
     Row("scorecards:import-confirm", POST_ONLY, kwargs=_officers_run),
     Row("scorecards:import-cancel", POST_ONLY, kwargs=_officers_run),
+    Row(
+        "scorecards:import-problems",
+        statuses(to=("admin", "officer"), others=404),
+        kwargs=_officers_run,
+        note="every problem of the officer's own import, as CSV: as its result page",
+    ),
+    Row("scorecards:import-restart", POST_ONLY, kwargs=_officers_run),
 ]
 
 POSTS = [
     # Confirming or cancelling an import: the person who started it, and admins; to anyone else it does not exist.
     PostRow("scorecards:import-confirm", posts(to=("admin", "officer"), others=404), kwargs=_officers_run),
     PostRow("scorecards:import-cancel", posts(to=("admin", "officer"), others=404), kwargs=_officers_run),
+    # Running again an import that did not start: as confirming it (a run that is not stuck is refused by a message).
+    PostRow("scorecards:import-restart", posts(to=("admin", "officer"), others=404), kwargs=_officers_run),
 ]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-DFE_DIR = Path(__file__).parents[2].parent / "shared" / "data" / "dfe"
+# Beside the checkout, as the team's shared folder lies; DFE_DATA_DIR names it for a checkout elsewhere.
+DFE_DIR = Path(os.environ.get("DFE_DATA_DIR") or Path(__file__).parents[2].parent / "shared" / "data" / "dfe")
 
 
 @pytest.fixture(scope="session")
