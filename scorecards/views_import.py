@@ -11,7 +11,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -19,22 +18,18 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from cscp.pages import get_object_for_user
+from cscp.pages import get_object_for_user, posted, posted_files, refusal, require, submit
 from cscp.permissions import is_partnership_admin
 from scorecards.forms_import import HINTS, ImportForm
 from scorecards.imports import runs
 from scorecards.imports.outcome import PROBLEM_COLUMNS, problem_kind, safe_cell
 from scorecards.models import ImportRun
+from scorecards.views import scorecard_crumbs
 
 PREVIEW_PAGE = 100
 RECENT = 20
 # Problems listed on the result page; the counts of each kind and the CSV download cover every one.
 PROBLEMS_SHOWN = 100
-
-
-def _require_importer(request: HttpRequest) -> None:
-    if not request.user.has_perm("scorecards.import"):
-        raise PermissionDenied
 
 
 def _run_for(request: HttpRequest, pk: int) -> ImportRun:
@@ -47,21 +42,16 @@ def _run_for(request: HttpRequest, pk: int) -> ImportRun:
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    _require_importer(request)
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = runs.import_run_create(
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                file=form.cleaned_data["file"],
-                extra_file=form.cleaned_data.get("extra_file"),
-            )
-        except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
-        else:
-            return redirect("scorecards:import-detail", pk=run.pk)
+    require(request.user, "scorecards.import")
+    form = ImportForm(posted(request), posted_files(request), user=request.user)
+    run = submit(
+        form,
+        lambda data: runs.import_run_create(
+            actor=request.user, kind=data["kind"], file=data["file"], extra_file=data.get("extra_file")
+        ),
+    )
+    if run is not None:
+        return redirect("scorecards:import-detail", pk=run.pk)
     recent = ImportRun.objects.select_related("created_by").order_by("-created_at", "-pk")
     if not is_partnership_admin(request.user):
         recent = recent.filter(created_by=request.user)
@@ -71,7 +61,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scorecards/import/start.html",
-        {"form": form, "recent": recent, "hints": HINTS},
+        {"form": form, "recent": recent, "hints": HINTS, "crumbs": scorecard_crumbs()},
     )
 
 
@@ -102,6 +92,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": (run.options or {}).get("notes", []),
             "can_confirm": run.status == ImportRun.Status.PREVIEW and not run.problems,
             "auto_refresh": request.GET.get("refresh") != "off",
+            "crumbs": scorecard_crumbs(("Import figures", reverse("scorecards:import-start"))),
         },
     )
 
@@ -110,12 +101,10 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
-    try:
-        runs.import_run_confirm(actor=request.user, run=run)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    refused = refusal(lambda: runs.import_run_confirm(actor=request.user, run=run))
+    for message in refused:
+        messages.error(request, message)
+    if not refused:
         messages.success(request, f"Saving the values from {run.file_name}")
     return redirect("scorecards:import-detail", pk=run.pk)
 
@@ -159,12 +148,10 @@ def _ascii(name: str) -> str:
 @require_POST
 def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
-    try:
-        runs.import_run_restart(actor=request.user, run=run)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    refused = refusal(lambda: runs.import_run_restart(actor=request.user, run=run))
+    for message in refused:
+        messages.error(request, message)
+    if not refused:
         messages.success(request, f"Importing {run.file_name} again")
     return redirect("scorecards:import-detail", pk=run.pk)
 
@@ -173,11 +160,10 @@ def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
-    try:
-        runs.import_run_cancel(actor=request.user, run=run)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    refused = refusal(lambda: runs.import_run_cancel(actor=request.user, run=run))
+    for message in refused:
+        messages.error(request, message)
+    if refused:
         return redirect("scorecards:import-detail", pk=run.pk)
     messages.success(request, f"Nothing from {run.file_name} was saved")
     return redirect(reverse("scorecards:import-start"))
