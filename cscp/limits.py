@@ -10,6 +10,7 @@ would fail on rows already longer.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
@@ -27,6 +28,8 @@ URL = 500
 NUMBER = 30
 # What a search box takes.
 SEARCH = 200
+# A password: far longer than anyone types or a password manager makes, short of a page pasted in.
+PASSWORD = 1_000
 # A hint, a description, a purpose, a reason, what is asked of the Board: a paragraph or two.
 SHORT_TEXT = 2_000
 # A comment, a progress note, commentary on a figure, a challenge and its response.
@@ -48,3 +51,19 @@ def text_limit(limit: int) -> MaxLengthValidator:
 def limited_text(limit: int, *args, **kwargs) -> models.TextField:
     """A TextField whose length `full_clean()` checks and whose form field has the same `max_length`."""
     return models.TextField(*args, max_length=limit, validators=[text_limit(limit)], **kwargs)
+
+
+def length_error(model: type[models.Model], field_name: str, text: str) -> str:
+    """What is wrong with `text` as `model.field_name` (longer than it allows), or ""."""
+    try:
+        model._meta.get_field(field_name).run_validators(text)
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
+def check_length(model: type[models.Model], field_name: str, text: str, *, as_field: str | None = None) -> None:
+    """Refuse `text` that is longer than `model.field_name` allows, for a service that saves without `full_clean()`;
+    the error is keyed `as_field` (the form's name for it) so the page shows it beside the box."""
+    if message := length_error(model, field_name, text):
+        raise ValidationError({as_field or field_name: message})

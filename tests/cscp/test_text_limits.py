@@ -6,6 +6,8 @@ every model and every form of the product, so a field added later without a limi
 
 from __future__ import annotations
 
+import datetime
+import html
 import importlib
 import inspect
 import pkgutil
@@ -162,21 +164,197 @@ def test_every_char_field_a_form_adds_as_it_starts_has_a_max_length(partnership)
     assert {name: _unlimited(form.fields) for name, form in built.items() if _unlimited(form.fields)} == {}
 
 
-def test_every_textarea_with_a_limit_counts_its_characters(partnership):
-    """The GOV.UK character count: the limit is shown, and counted down as the person types."""
-    from cscp.impact.forms import EscalationForm
-    from cscp.models import Group
+def _forms_with_textareas():
+    """One of each form that has a textarea, built as its page builds it."""
+    from cscp.actions.forms import ActionForm, CompleteForm, ImpactForm, NoteForm, ReasonForm
+    from cscp.actions.models import Action
+    from cscp.forms.structure import GroupForm, PriorityForm, ThemeForm
+    from cscp.impact import forms as impact
+    from cscp.impact.models import ImpactTemplateSection
+    from cscp.models import Group, Person
+    from scorecards.forms import ChallengeForm, CommentaryForm, ResponseForm
+    from tests.factories import BusinessPlanFactory
 
-    form = EscalationForm(groups=Group.objects.all())
+    section = ImpactTemplateSection.objects.create(title="What we did")
+    action = Action(stage=Action.Stage.OPEN)
+    admin = Person.objects.get(username="admin")
+    return {
+        "SectionForm": impact.SectionForm(),
+        "SectionAnswerForm": impact.SectionAnswerForm(section=section),
+        "CommentForm": impact.CommentForm(),
+        "RequestChangesForm": impact.RequestChangesForm(),
+        "EscalationForm": impact.EscalationForm(groups=Group.objects.all()),
+        "DecisionForm": impact.DecisionForm(),
+        "OutcomeForm": impact.OutcomeForm(),
+        "ActionForm": ActionForm(user=admin),
+        "NoteForm": NoteForm(action=action),
+        "CompleteForm": CompleteForm(action=action),
+        "ImpactForm": ImpactForm(),
+        "ReasonForm": ReasonForm(label="Why?", hint="", required_message="Enter why", submit_label="Close"),
+        "GroupForm": GroupForm(),
+        "PriorityForm": PriorityForm(plan=BusinessPlanFactory()),
+        "ThemeForm": ThemeForm(),
+        "CommentaryForm": CommentaryForm(),
+        "ChallengeForm": ChallengeForm(),
+        "ResponseForm": ResponseForm(),
+    }
+
+
+def test_every_form_with_a_textarea_is_checked_for_its_character_count():
+    declared = {
+        name.rsplit(".", 1)[-1]
+        for name, cls in _form_classes().items()
+        if any(isinstance(field.widget, forms.Textarea) for field in cls.base_fields.values())
+    }
+    built = {"SectionAnswerForm", "ReasonForm", "CommentaryForm", "ChallengeForm", "ResponseForm"}
+    listed = set(inspect.getsource(_forms_with_textareas).split("return {", 1)[1].replace('"', " ").split())
+    assert declared - built <= listed
+
+
+def test_every_textarea_with_a_limit_counts_its_characters(partnership):
+    """The GOV.UK character count: the limit is shown and counted down as the person types, and the browser's own
+    maxlength, which cuts off pasted text unseen, is left off."""
     from crispy_forms.utils import render_crispy_form
 
-    page = render_crispy_form(form)
-    for name, limit in (("concern", limits.NARRATIVE), ("evidence", limits.NARRATIVE), ("ask", limits.SHORT_TEXT)):
-        found = re.search(
-            rf'<div class="govuk-character-count" data-module="govuk-character-count" data-maxlength="{limit}">'
-            rf'.*?<textarea[^>]*name="{name}"[^>]*class="[^"]*govuk-js-character-count',
-            page,
-            re.S,
+    wrong = {}
+    for name, form in _forms_with_textareas().items():
+        page = render_crispy_form(form)
+        for field_name, field in form.fields.items():
+            if not isinstance(field.widget, forms.Textarea):
+                continue
+            assert field.max_length, (name, field_name)
+            auto_id = form[field_name].auto_id
+            counted = re.search(
+                rf'<div class="govuk-character-count" data-module="govuk-character-count" '
+                rf'data-maxlength="{field.max_length}">\s*<div id="div_{auto_id}"[^>]*>.*?'
+                rf"<textarea([^>]*)>.*?</textarea>\s*"
+                rf'<span id="{auto_id}-info" class="govuk-hint govuk-character-count__message"',
+                page,
+                re.S,
+            )
+            if not counted or "govuk-js-character-count" not in counted.group(1) or "maxlength" in counted.group(1):
+                wrong.setdefault(name, []).append(field_name)
+    assert wrong == {}
+
+
+def test_the_limits_read_as_gov_uk_says():
+    assert limits.too_long("Description", limits.SHORT_TEXT) == "Description must be 2,000 characters or fewer"
+    assert (limits.TITLE, limits.SHORT_TEXT, limits.NARRATIVE) == (200, 2_000, 10_000)
+
+
+# An answer too long, on the page: the error beside the field, what was typed kept, nothing saved.
+
+
+def _textarea_text(response, name: str) -> str:
+    found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', response.content.decode(), re.S)
+    return html.unescape(found.group(1)).strip() if found else ""
+
+
+def test_an_answer_over_its_limit_is_refused_beside_the_box_and_nothing_is_saved(client_for, partnership):
+    from django.urls import reverse
+
+    from cscp.impact import services
+    from cscp.impact.models import ImpactUpdateAnswer
+    from cscp.models import AuditEvent
+    from tests.cscp.impact.factories import CycleFactory, standard_template
+    from tests.cscp.structure_helpers import error_beside, has_error_summary
+
+    sections = standard_template()
+    update = services.impact_update_start(actor=partnership["chair"], cycle=CycleFactory(), group=partnership.subgroup)
+    client = client_for("chair")
+    events = AuditEvent.objects.count()
+    too_long = "We met. " * 1_251  # 10,008 characters, or 10,007 once trimmed
+
+    response = client.post(
+        reverse("impact:update-section", args=[update.pk, sections[0].pk]),
+        {"text": too_long, "version": update.version, "continue": "1"},
+    )
+
+    assert response.status_code == 200
+    assert has_error_summary(response)
+    assert error_beside(response, "text") == ["Your answer must be 10,000 characters or fewer"]
+    assert _textarea_text(response, "text") == too_long.strip()
+    assert not ImpactUpdateAnswer.objects.filter(update=update).exclude(text="").exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_answer_service_refuses_text_over_the_limit_too(partnership):
+    from cscp.impact import services
+    from tests.cscp.impact.factories import CycleFactory, standard_template
+
+    sections = standard_template()
+    update = services.impact_update_start(actor=partnership["chair"], cycle=CycleFactory(), group=partnership.subgroup)
+    with pytest.raises(ValidationError) as error:
+        services.impact_update_save_section(
+            actor=partnership["chair"], update=update, section=sections[0], text="x" * 10_001, version=update.version
         )
-        assert found, name
-        assert f'id="id_{name}-info"' in page
+    assert error.value.message_dict == {"text": ["Enter 10,000 characters or fewer"]}
+    services.impact_update_save_section(
+        actor=partnership["chair"], update=update, section=sections[0], text="x" * 10_000, version=update.version
+    )
+
+
+def test_an_escalation_over_its_limits_is_refused_beside_each_box_and_not_raised(client_for, partnership):
+    from django.urls import reverse
+
+    from cscp.impact.models import Escalation
+    from tests.cscp.structure_helpers import error_beside
+
+    response = client_for("chair").post(
+        reverse("impact:escalation-create"),
+        {
+            "group": partnership.subgroup.pk,
+            "title": "Delays in initial health assessments",
+            "concern": "c" * 10_001,
+            "evidence": "Audit of 40 cases",
+            "ask": "a" * 2_001,
+        },
+    )
+
+    assert response.status_code == 200
+    assert error_beside(response, "concern") == ["The concern must be 10,000 characters or fewer"]
+    assert error_beside(response, "ask") == ["What you are asking the Board to do must be 2,000 characters or fewer"]
+    assert error_beside(response, "evidence") == []
+    assert not Escalation.objects.exists()
+
+
+def test_a_progress_note_over_its_limit_is_refused_and_not_added(client_for, partnership):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from cscp.actions.models import Action, ActionNote
+    from cscp.actions.services import action_create
+    from tests.cscp.structure_helpers import date_fields, error_beside
+
+    action = action_create(
+        actor=partnership["admin"],
+        title="Review the threshold guidance",
+        source=Action.Source.OTHER,
+        owner_group=partnership.subgroup,
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    response = client_for("chair").post(
+        reverse("actions:note-add", args=[action.pk]),
+        {"text": "n" * 5_001, "progress": "on_track", **date_fields("noted_on", timezone.localdate())},
+    )
+
+    assert response.status_code == 200
+    assert error_beside(response, "text") == ["Progress note must be 5,000 characters or fewer"]
+    assert not ActionNote.objects.exists()
+
+
+def test_a_groups_purpose_over_its_limit_is_refused_beside_the_box(client_for, partnership):
+    from django.urls import reverse
+
+    from cscp.models import Group
+    from tests.cscp.structure_helpers import error_beside
+
+    group = partnership.subgroup
+    response = client_for("admin").post(
+        reverse("cscp:group-edit", args=[group.pk]),
+        {"name": group.name, "kind": group.kind, "parent": group.parent_id, "purpose": "p" * 2_001, "is_active": "on"},
+    )
+
+    assert response.status_code == 200
+    assert error_beside(response, "purpose") == ["Purpose must be 2,000 characters or fewer"]
+    assert Group.objects.get(pk=group.pk).purpose != "p" * 2_001
