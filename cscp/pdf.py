@@ -6,13 +6,21 @@ files (through Django's finders, or the collected files in production) and its m
 default storage), and refuses everything else. Nothing is fetched over the network: a report that quoted
 a link to an outside image cannot make the server call that address, and rendering does not depend on the
 site being reachable from itself.
+
+Every PDF is made within a budget. HTML larger than `PDF_MAX_HTML_BYTES` is refused before it is laid out
+(`PdfTooLarge`), and the layout is stopped after `PDF_MAX_SECONDS` in a worker, or `PDF_MAX_SECONDS_IN_REQUEST`
+when a person is waiting for it (`PdfTimedOut`): a page catches `PdfError` and says what happened. See
+`_within` for how a layout is stopped.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import mimetypes
+import multiprocessing
 import posixpath
+import traceback
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import DataHandler, Request
 
@@ -103,21 +111,128 @@ def _base_url(request: HttpRequest | None) -> str:
     return settings.SITE_URL.rstrip("/") + "/"
 
 
-def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None = None) -> bytes:
-    """The template rendered to a PDF.
+class PdfError(Exception):
+    """The PDF could not be made; the message says why, in words for the person who asked for it."""
 
-    The template is rendered twice when it runs over `CONTENTS_AFTER_PAGES` pages: once to learn its
-    length, and again with `show_contents` true so that pdf/base.html lists the `contents` entries (their
-    page numbers come from CSS target-counter, so WeasyPrint fills them in).
+
+class PdfTooLarge(PdfError):
+    """The document is too long to lay out within the budget."""
+
+
+class PdfTimedOut(PdfError):
+    """The layout ran past its time and was stopped."""
+
+
+def render_pdf(
+    template_name: str, context: dict, *, request: HttpRequest | None = None, max_seconds: float | None = None
+) -> bytes:
+    """The template rendered to a PDF, within the size and time budget (or raises a `PdfError`).
+
+    Reports with `contents` get a contents list when they run over `CONTENTS_AFTER_PAGES` pages: the template is
+    rendered both ways here, and the layout uses the second (with `show_contents` true, so that pdf/base.html
+    lists the entries; their page numbers come from CSS target-counter) only when the first runs long.
     """
     base_url = _base_url(request)
+
+    def html(show_contents: bool) -> str:
+        return render_to_string(template_name, {**context, "show_contents": show_contents}, request=request)
+
+    plain = html(show_contents=False)
+    with_contents = html(show_contents=True) if context.get("contents") else None
+    size = max(len(plain.encode()), len(with_contents.encode()) if with_contents else 0)
+    if size > settings.PDF_MAX_HTML_BYTES:
+        logger.warning("Refused to lay out %s: %d bytes of HTML", template_name, size)
+        raise PdfTooLarge(
+            f"This document is too long to print: it has {_megabytes(size)} of text and layout, and a PDF can be "
+            f"made from at most {_megabytes(settings.PDF_MAX_HTML_BYTES)}. Shorten the longest parts and try again."
+        )
+    if max_seconds is None:
+        max_seconds = settings.PDF_MAX_SECONDS if request is None else settings.PDF_MAX_SECONDS_IN_REQUEST
+    return _within(max_seconds, plain, with_contents, base_url)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def _lay_out(plain: str, with_contents: str | None, base_url: str) -> bytes:
+    """WeasyPrint's part: lay the HTML out and write the PDF (in the process `_within` starts for it)."""
     fetcher = ProductFileFetcher(base_url)
-
-    def layout(show_contents: bool):
-        html = render_to_string(template_name, {**context, "show_contents": show_contents}, request=request)
-        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
-
-    document = layout(show_contents=False)
-    if context.get("contents") and len(document.pages) > CONTENTS_AFTER_PAGES:
-        document = layout(show_contents=True)
+    document = weasyprint.HTML(string=plain, base_url=base_url, url_fetcher=fetcher).render()
+    if with_contents is not None and len(document.pages) > CONTENTS_AFTER_PAGES:
+        document = weasyprint.HTML(string=with_contents, base_url=base_url, url_fetcher=fetcher).render()
     return document.write_pdf()
+
+
+def _within(max_seconds: float, plain: str, with_contents: str | None, base_url: str) -> bytes:
+    """`_lay_out` in a process of its own, stopped after `max_seconds`.
+
+    WeasyPrint has no timeout, and a Python thread cannot be stopped, so the layout runs in a child process that
+    is killed when its time is up. The child is forked: it starts at once with Django set up and WeasyPrint
+    imported, and sends back the PDF and its log records through a pipe. `signal.alarm` would do only in a main
+    thread (a Celery prefork worker's task, gunicorn's sync worker), not in gunicorn's threaded workers nor in
+    Celery's threads; a child process works under all of them, and a prefork worker may start one (its children
+    are daemonic to billiard, not to multiprocessing). Forking a process that runs threads is safe here because
+    the child does only the layout: the parent's threads never run WeasyPrint themselves, so no lock the child
+    needs can be held mid-layout by a thread that is not copied, and a child stuck for any other reason is
+    killed at its time like a slow one. The child also takes WeasyPrint's memory with it when it ends: a long
+    layout no longer leaves the web worker large.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, plain, with_contents, base_url), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(max_seconds):
+            logger.error("Stopped a PDF layout after %s seconds", max_seconds)
+            seconds = math.ceil(max_seconds)
+            raise PdfTimedOut(
+                f"The PDF took longer than {seconds} second{'s' if seconds != 1 else ''} to make and was stopped. "
+                "Try again later; if it happens again, tell the partnership team."
+            )
+        try:
+            outcome, payload, records = receiver.recv()
+        except EOFError:
+            outcome, payload, records = "error", "The layout ended without a PDF", []
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+    if outcome != "pdf":
+        logger.error("A PDF could not be made: %s", payload)
+        raise PdfError("The PDF could not be made. Try again later; if it happens again, tell the partnership team.")
+    return payload
+
+
+class _Collector(logging.Handler):
+    """Keeps the child's log records to hand back to the parent, which logs them as its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Only plain values cross the pipe.
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+def _child(sender, plain: str, with_contents: str | None, base_url: str) -> None:
+    collector = _Collector()
+    for existing in logging.Logger.manager.loggerDict.values():
+        if isinstance(existing, logging.Logger):
+            existing.handlers, existing.propagate = [], True
+    logging.getLogger().handlers = [collector]
+    try:
+        outcome = ("pdf", _lay_out(plain, with_contents, base_url))
+    except BaseException:  # noqa: BLE001 - whatever went wrong is reported to the parent, which refuses cleanly
+        outcome = ("error", traceback.format_exc())
+    sender.send((*outcome, collector.records))
+    sender.close()
