@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from cscp.models import Group, GroupMembership, Partnership
+from cscp.models import AuditEvent, Group, GroupMembership, Partnership
 from cscp.pdf import ProductFileFetcher, RefusedURL, render_pdf
 from cscp.reports import membership_report_context
 from tests.factories import GroupFactory, GroupMembershipFactory, PersonFactory
@@ -325,3 +325,20 @@ def test_a_membership_report_over_its_time_is_a_message_on_the_report_page(
 
     assert response.redirect_chain[0] == (reverse("cscp:membership-report"), 302)
     assert "took longer than 1 second" in response.content.decode()
+
+
+def test_a_board_pack_too_large_to_print_is_refused_on_its_page_and_nothing_is_stored(
+    client_for, partnership, settings, media
+):
+    from cscp.boardpack.models import BoardPack
+    from tests.cscp.boardpack import helpers as h
+
+    meeting = h.board_meeting(partnership, h.days(6))
+    settings.PDF_MAX_HTML_BYTES = 1_000
+
+    response = client_for("admin").post(reverse("boardpack:generate", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert "too long to print" in response.content.decode()
+    assert not BoardPack.objects.exists()
+    assert not AuditEvent.objects.filter(action="boardpack.board_pack.generated").exists()
