@@ -15,11 +15,16 @@ when a person is waiting for it (`PdfTimedOut`): a page catches `PdfError` and s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import mimetypes
-import multiprocessing
+import os
+import pickle
 import posixpath
+import select
+import signal
+import time
 import traceback
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import DataHandler, Request
@@ -168,44 +173,68 @@ def _within(max_seconds: float, plain: str, with_contents: str | None, base_url:
     """`_lay_out` in a process of its own, stopped after `max_seconds`.
 
     WeasyPrint has no timeout, and a Python thread cannot be stopped, so the layout runs in a child process that
-    is killed when its time is up. The child is forked: it starts at once with Django set up and WeasyPrint
-    imported, and sends back the PDF and its log records through a pipe. `signal.alarm` would do only in a main
-    thread (a Celery prefork worker's task, gunicorn's sync worker), not in gunicorn's threaded workers nor in
-    Celery's threads; a child process works under all of them, and a prefork worker may start one (its children
-    are daemonic to billiard, not to multiprocessing). Forking a process that runs threads is safe here because
-    the child does only the layout: the parent's threads never run WeasyPrint themselves, so no lock the child
-    needs can be held mid-layout by a thread that is not copied, and a child stuck for any other reason is
-    killed at its time like a slow one. The child also takes WeasyPrint's memory with it when it ends: a long
-    layout no longer leaves the web worker large.
+    is killed when its time is up. `signal.alarm` would do only in a main thread (gunicorn's sync workers, a
+    Celery prefork task), not in gunicorn's threaded workers or Celery's thread pool; a child process works under
+    all of them. The child is forked with `os.fork`, not through `multiprocessing`, which refuses to start
+    children from Celery's prefork workers (it takes them for daemons): it starts at once with Django set up and
+    WeasyPrint imported, and sends back the PDF and its log records through a pipe. Forking a process that runs
+    threads is safe here because the child does only the layout and ends with `os._exit`: the parent's threads
+    never run WeasyPrint themselves (every layout is in a child), so no lock the layout needs can be held by a
+    thread the child lacks, and a child stuck for any other reason is killed at its time like a slow one. The
+    child also takes WeasyPrint's memory with it when it ends, so a long layout does not leave the worker large.
     """
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, plain, with_contents, base_url), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(max_seconds):
-            logger.error("Stopped a PDF layout after %s seconds", max_seconds)
-            seconds = math.ceil(max_seconds)
-            raise PdfTimedOut(
-                f"The PDF took longer than {seconds} second{'s' if seconds != 1 else ''} to make and was stopped. "
-                "Try again later; if it happens again, tell the partnership team."
-            )
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: lay out, send the outcome, and end without running the parent's clean-up
         try:
-            outcome, payload, records = receiver.recv()
-        except EOFError:
-            outcome, payload, records = "error", "The layout ended without a PDF", []
+            os.close(read_end)
+            outcome = _child(plain, with_contents, base_url)
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(outcome, pipe)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        received = _read_until(read_end, time.monotonic() + max_seconds)
     finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receiver.close()
+        os.close(read_end)
+        _stop(pid)
+    if received is None:
+        logger.error("Stopped a PDF layout after %s seconds", max_seconds)
+        seconds = math.ceil(max_seconds)
+        raise PdfTimedOut(
+            f"The PDF took longer than {seconds} second{'s' if seconds != 1 else ''} to make and was stopped. "
+            "Try again later; if it happens again, tell the partnership team."
+        )
+    # Our own child's bytes, made by the code above: nothing from outside is unpickled.
+    outcome, payload, records = pickle.loads(received) if received else ("error", "The layout ended early", [])  # noqa: S301
     for record in records:
         logging.getLogger(record.name).handle(record)
     if outcome != "pdf":
         logger.error("A PDF could not be made: %s", payload)
         raise PdfError("The PDF could not be made. Try again later; if it happens again, tell the partnership team.")
     return payload
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Everything the child writes until it closes the pipe, or None if that takes past the deadline."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _stop(pid: int) -> None:
+    """Kill the child if it still runs, and reap it (a Celery worker may have reaped it already)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 class _Collector(logging.Handler):
@@ -224,15 +253,14 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-def _child(sender, plain: str, with_contents: str | None, base_url: str) -> None:
+def _child(plain: str, with_contents: str | None, base_url: str) -> tuple[str, object, list[logging.LogRecord]]:
+    """In the child: the layout's outcome ("pdf" and its bytes, or "error" and the traceback) and its log records."""
     collector = _Collector()
     for existing in logging.Logger.manager.loggerDict.values():
         if isinstance(existing, logging.Logger):
             existing.handlers, existing.propagate = [], True
     logging.getLogger().handlers = [collector]
     try:
-        outcome = ("pdf", _lay_out(plain, with_contents, base_url))
+        return "pdf", _lay_out(plain, with_contents, base_url), collector.records
     except BaseException:  # noqa: BLE001 - whatever went wrong is reported to the parent, which refuses cleanly
-        outcome = ("error", traceback.format_exc())
-    sender.send((*outcome, collector.records))
-    sender.close()
+        return "error", traceback.format_exc(), collector.records
