@@ -255,6 +255,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partnership Assurance <no-reply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# PDFs (cscp/pdf.py): no layout from more HTML than this, nor for longer than these seconds. A person waiting for a
+# PDF gets the shorter budget, within gunicorn's 30-second timeout; the worker making Board packs the longer.
+PDF_MAX_HTML_BYTES = env.int("PDF_MAX_HTML_BYTES", default=5_000_000)
+PDF_MAX_SECONDS = env.float("PDF_MAX_SECONDS", default=60.0)
+PDF_MAX_SECONDS_IN_REQUEST = env.float("PDF_MAX_SECONDS_IN_REQUEST", default=20.0)
+
 # Celery: a broker that needs no server locally (kombu's filesystem transport, see docs/adr/0002);
 # Redis in CI and in deployments via CELERY_BROKER_URL.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

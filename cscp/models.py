@@ -15,14 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cscp import limits
+from cscp.limits import limited_text
+
 
 class Partnership(models.Model):
     """The partnership's settings. There is one row; `Partnership.load()` returns it."""
 
-    name = models.CharField(max_length=200, default="Safeguarding Children Partnership")
-    short_name = models.CharField(max_length=30, blank=True, help_text="For example, CSCP")
+    name = models.CharField(max_length=limits.TITLE, default="Safeguarding Children Partnership")
+    short_name = models.CharField(max_length=limits.CODE, blank=True, help_text="For example, CSCP")
     service_name = models.CharField(
-        max_length=100,
+        max_length=limits.SHORT_TITLE,
         default="Partnership Assurance",
         help_text="Shown in the header of every page",
     )
@@ -44,7 +47,7 @@ class Partnership(models.Model):
 
 
 class District(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=limits.SHORT_TITLE, unique=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -65,7 +68,7 @@ class Agency(models.Model):
         VOLUNTARY = "voluntary", "Voluntary and community sector"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=limits.TITLE, unique=True)
     sector = models.CharField(max_length=30, choices=Sector.choices)
     is_active = models.BooleanField("active", default=True)
     history = HistoricalRecords()
@@ -92,7 +95,7 @@ class Group(models.Model):
         TEAM = "team", "Partnership team"
         SCRUTINY = "scrutiny", "Independent scrutiny"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=limits.TITLE, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -103,8 +106,10 @@ class Group(models.Model):
         help_text="The group this group reports to",
     )
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="groups")
-    purpose = models.TextField(blank=True)
-    meeting_cadence = models.CharField(max_length=100, blank=True, help_text="For example, every two months")
+    purpose = limited_text(limits.SHORT_TEXT, blank=True)
+    meeting_cadence = models.CharField(
+        max_length=limits.SHORT_TITLE, blank=True, help_text="For example, every two months"
+    )
     is_active = models.BooleanField("active", default=True)
     history = HistoricalRecords()
 
@@ -121,7 +126,7 @@ class Group(models.Model):
 class Meeting(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField()
-    title = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=limits.TITLE, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -142,7 +147,7 @@ class Person(AbstractUser):
     """Someone who can sign in. Deactivated, never deleted, so their history stays readable."""
 
     email = models.EmailField("email address", unique=True)
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=limits.TITLE, blank=True)
     history = HistoricalRecords()
 
     objects = PersonManager()
@@ -238,7 +243,7 @@ class AgencyMembership(models.Model):
 class BusinessPlan(models.Model):
     """The Board's two-year business plan, which carries its priorities."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=limits.TITLE)
     start_date = models.DateField()
     end_date = models.DateField()
     history = HistoricalRecords()
@@ -256,8 +261,8 @@ class BusinessPlan(models.Model):
 class Priority(models.Model):
     plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="priorities")
     number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=limits.TITLE)
+    description = limited_text(limits.SHORT_TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -272,8 +277,8 @@ class Priority(models.Model):
 class Theme(models.Model):
     """A partnership-managed tag (neglect, child exploitation...): what lets evidence be triangulated."""
 
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.SHORT_TITLE, unique=True)
+    description = limited_text(limits.SHORT_TEXT, blank=True)
     is_active = models.BooleanField("active", default=True)
     history = HistoricalRecords()
 
@@ -314,7 +319,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=limits.URL, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # The reminder's key where it came from one, so each reminder reaches a person once.
     key = models.CharField(max_length=200, null=True, blank=True, unique=True)

@@ -6,13 +6,26 @@ files (through Django's finders, or the collected files in production) and its m
 default storage), and refuses everything else. Nothing is fetched over the network: a report that quoted
 a link to an outside image cannot make the server call that address, and rendering does not depend on the
 site being reachable from itself.
+
+Every PDF is made within a budget. HTML larger than `PDF_MAX_HTML_BYTES` is refused before it is laid out
+(`PdfTooLarge`), and the layout is stopped after `PDF_MAX_SECONDS` in a worker, or `PDF_MAX_SECONDS_IN_REQUEST`
+when a person is waiting for it (`PdfTimedOut`): a page catches `PdfError` and says what happened. See
+`_within` for how a layout is stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
 import mimetypes
+import os
+import pickle
 import posixpath
+import select
+import signal
+import time
+import traceback
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import DataHandler, Request
 
@@ -103,21 +116,151 @@ def _base_url(request: HttpRequest | None) -> str:
     return settings.SITE_URL.rstrip("/") + "/"
 
 
-def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None = None) -> bytes:
-    """The template rendered to a PDF.
+class PdfError(Exception):
+    """The PDF could not be made; the message says why, in words for the person who asked for it."""
 
-    The template is rendered twice when it runs over `CONTENTS_AFTER_PAGES` pages: once to learn its
-    length, and again with `show_contents` true so that pdf/base.html lists the `contents` entries (their
-    page numbers come from CSS target-counter, so WeasyPrint fills them in).
+
+class PdfTooLarge(PdfError):
+    """The document is too long to lay out within the budget."""
+
+
+class PdfTimedOut(PdfError):
+    """The layout ran past its time and was stopped."""
+
+
+def render_pdf(
+    template_name: str, context: dict, *, request: HttpRequest | None = None, max_seconds: float | None = None
+) -> bytes:
+    """The template rendered to a PDF, within the size and time budget (or raises a `PdfError`).
+
+    Reports with `contents` get a contents list when they run over `CONTENTS_AFTER_PAGES` pages: the template is
+    rendered both ways here, and the layout uses the second (with `show_contents` true, so that pdf/base.html
+    lists the entries; their page numbers come from CSS target-counter) only when the first runs long.
     """
     base_url = _base_url(request)
+
+    def html(show_contents: bool) -> str:
+        return render_to_string(template_name, {**context, "show_contents": show_contents}, request=request)
+
+    plain = html(show_contents=False)
+    with_contents = html(show_contents=True) if context.get("contents") else None
+    size = max(len(plain.encode()), len(with_contents.encode()) if with_contents else 0)
+    if size > settings.PDF_MAX_HTML_BYTES:
+        logger.warning("Refused to lay out %s: %d bytes of HTML", template_name, size)
+        raise PdfTooLarge(
+            f"This document is too long to print: it has {_megabytes(size)} of text and layout, and a PDF can be "
+            f"made from at most {_megabytes(settings.PDF_MAX_HTML_BYTES)}. Shorten the longest parts and try again."
+        )
+    if max_seconds is None:
+        max_seconds = settings.PDF_MAX_SECONDS if request is None else settings.PDF_MAX_SECONDS_IN_REQUEST
+    return _within(max_seconds, plain, with_contents, base_url)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def _lay_out(plain: str, with_contents: str | None, base_url: str) -> bytes:
+    """WeasyPrint's part: lay the HTML out and write the PDF (in the process `_within` starts for it)."""
     fetcher = ProductFileFetcher(base_url)
-
-    def layout(show_contents: bool):
-        html = render_to_string(template_name, {**context, "show_contents": show_contents}, request=request)
-        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
-
-    document = layout(show_contents=False)
-    if context.get("contents") and len(document.pages) > CONTENTS_AFTER_PAGES:
-        document = layout(show_contents=True)
+    document = weasyprint.HTML(string=plain, base_url=base_url, url_fetcher=fetcher).render()
+    if with_contents is not None and len(document.pages) > CONTENTS_AFTER_PAGES:
+        document = weasyprint.HTML(string=with_contents, base_url=base_url, url_fetcher=fetcher).render()
     return document.write_pdf()
+
+
+def _within(max_seconds: float, plain: str, with_contents: str | None, base_url: str) -> bytes:
+    """`_lay_out` in a process of its own, stopped after `max_seconds`.
+
+    WeasyPrint has no timeout, and a Python thread cannot be stopped, so the layout runs in a child process that
+    is killed when its time is up. `signal.alarm` would do only in a main thread (gunicorn's sync workers, a
+    Celery prefork task), not in gunicorn's threaded workers or Celery's thread pool; a child process works under
+    all of them. The child is forked with `os.fork`, not through `multiprocessing`, which refuses to start
+    children from Celery's prefork workers (it takes them for daemons): it starts at once with Django set up and
+    WeasyPrint imported, and sends back the PDF and its log records through a pipe. Forking a process that runs
+    threads is safe here because the child does only the layout and ends with `os._exit`: the parent's threads
+    never run WeasyPrint themselves (every layout is in a child), so no lock the layout needs can be held by a
+    thread the child lacks, and a child stuck for any other reason is killed at its time like a slow one. The
+    child also takes WeasyPrint's memory with it when it ends, so a long layout does not leave the worker large.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: lay out, send the outcome, and end without running the parent's clean-up
+        try:
+            os.close(read_end)
+            outcome = _child(plain, with_contents, base_url)
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(outcome, pipe)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        received = _read_until(read_end, time.monotonic() + max_seconds)
+    finally:
+        os.close(read_end)
+        _stop(pid)
+    if received is None:
+        logger.error("Stopped a PDF layout after %s seconds", max_seconds)
+        seconds = math.ceil(max_seconds)
+        raise PdfTimedOut(
+            f"The PDF took longer than {seconds} second{'s' if seconds != 1 else ''} to make and was stopped. "
+            "Try again later; if it happens again, tell the partnership team."
+        )
+    # Our own child's bytes, made by the code above: nothing from outside is unpickled.
+    outcome, payload, records = pickle.loads(received) if received else ("error", "The layout ended early", [])  # noqa: S301
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+    if outcome != "pdf":
+        logger.error("A PDF could not be made: %s", payload)
+        raise PdfError("The PDF could not be made. Try again later; if it happens again, tell the partnership team.")
+    return payload
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Everything the child writes until it closes the pipe, or None if that takes past the deadline."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _stop(pid: int) -> None:
+    """Kill the child if it still runs, and reap it (a Celery worker may have reaped it already)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+class _Collector(logging.Handler):
+    """Keeps the child's log records to hand back to the parent, which logs them as its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Only plain values cross the pipe.
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+def _child(plain: str, with_contents: str | None, base_url: str) -> tuple[str, object, list[logging.LogRecord]]:
+    """In the child: the layout's outcome ("pdf" and its bytes, or "error" and the traceback) and its log records."""
+    collector = _Collector()
+    for existing in logging.Logger.manager.loggerDict.values():
+        if isinstance(existing, logging.Logger):
+            existing.handlers, existing.propagate = [], True
+    logging.getLogger().handlers = [collector]
+    try:
+        return "pdf", _lay_out(plain, with_contents, base_url), collector.records
+    except BaseException:  # noqa: BLE001 - whatever went wrong is reported to the parent, which refuses cleanly
+        return "error", traceback.format_exc(), collector.records

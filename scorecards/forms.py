@@ -10,6 +10,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from cscp import limits
+from cscp.forms.fields import character_count
 from cscp.models import Priority, Theme
 from scorecards import judgements
 from scorecards.entry import EntryRow
@@ -118,12 +120,14 @@ class ValueEntryForm(forms.Form):
                 self.fields[f"numerator-{pk}"] = forms.CharField(
                     label=f"Numerator for {indicator.code}",
                     required=False,
+                    max_length=limits.NUMBER,
                     initial=_plain(row.value.numerator) if row.value else "",
                     help_text=indicator.numerator_definition,
                 )
                 self.fields[f"denominator-{pk}"] = forms.CharField(
                     label=f"Denominator for {indicator.code}",
                     required=False,
+                    max_length=limits.NUMBER,
                     initial=_plain(row.value.denominator) if row.value else "",
                     help_text=indicator.denominator_definition,
                 )
@@ -131,6 +135,7 @@ class ValueEntryForm(forms.Form):
                 self.fields[f"value-{pk}"] = forms.CharField(
                     label=f"Value for {indicator.code} ({unit_words})",
                     required=False,
+                    max_length=limits.NUMBER,
                     initial=_plain(row.value.value) if row.value else "",
                 )
             self.fields[f"commentary-{pk}"] = forms.CharField(
@@ -246,7 +251,7 @@ class _TextForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": 6}),
             error_messages={
                 "required": self.text_required,
-                "max_length": f"Keep it to {TEXT_LIMIT:,} characters or fewer",
+                "max_length": limits.too_long(self.text_label, TEXT_LIMIT),
             },
         )
         self.helper = FormHelper()
@@ -254,7 +259,7 @@ class _TextForm(forms.Form):
         parts = []
         if periods is not None:
             parts.append(Field.select("period"))
-        parts.append(Field.textarea("text", label_size=Size.MEDIUM))
+        parts.append(character_count(self, "text", label_size=Size.MEDIUM))
         self.helper.layout = Layout(*parts, Submit("submit", self.submit_label))
 
     def clean_text(self) -> str:

@@ -19,6 +19,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cscp import limits
+from cscp.limits import limited_text
 from scorecards import judgements
 from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period
 
@@ -80,7 +82,7 @@ class Frequency(models.TextChoices):
 class Scorecard(models.Model):
     """A set of indicators a group reviews: the partnership's main scorecard, or a subgroup's or board's."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=limits.TITLE, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     owner_group = models.ForeignKey(
         "cscp.Group",
@@ -90,7 +92,7 @@ class Scorecard(models.Model):
         related_name="scorecards",
         help_text="The group that reviews this scorecard, for example the Business Group",
     )
-    description = models.TextField(blank=True)
+    description = limited_text(limits.SHORT_TEXT, blank=True)
     frequency = models.CharField(
         max_length=20,
         choices=[(MONTHLY, "Monthly"), (QUARTERLY, "Quarterly")],
@@ -135,11 +137,11 @@ class Indicator(models.Model):
         ABSOLUTE = judgements.ABSOLUTE, "In the indicator's unit"
         RELATIVE = judgements.RELATIVE, "Percentage of the target"
 
-    code = models.CharField(max_length=30, unique=True, help_text="A short reference, for example CSC01")
-    name = models.CharField(max_length=300)
-    definition = models.TextField(blank=True)
-    numerator_definition = models.TextField(blank=True)
-    denominator_definition = models.TextField(blank=True)
+    code = models.CharField(max_length=limits.CODE, unique=True, help_text="A short reference, for example CSC01")
+    name = models.CharField(max_length=limits.LONG_TITLE)
+    definition = limited_text(limits.SHORT_TEXT, blank=True)
+    numerator_definition = limited_text(limits.SHORT_TEXT, blank=True)
+    denominator_definition = limited_text(limits.SHORT_TEXT, blank=True)
     unit = models.CharField(max_length=20, choices=Unit.choices)
     polarity = models.CharField(max_length=10, choices=Polarity.choices)
     frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY)
@@ -150,7 +152,7 @@ class Indicator(models.Model):
         default=Aggregation.SNAPSHOT,
         help_text="How monthly values make up a quarter; percentages and rates are recomputed from their counts",
     )
-    source = models.CharField(max_length=200, blank=True, help_text="Where the figures come from")
+    source = models.CharField(max_length=limits.TITLE, blank=True, help_text="Where the figures come from")
     responsible_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -307,7 +309,7 @@ class Commentary(PeriodFields):
     """The responsible officer's account of a period: required when the indicator is red."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="commentaries")
-    text = models.TextField()
+    text = limited_text(limits.COMMENT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -328,7 +330,7 @@ class Challenge(PeriodFields):
     """A Business Group member's challenge on an indicator's performance in a period."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="challenges")
-    text = models.TextField()
+    text = limited_text(limits.COMMENT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     group = models.ForeignKey(
         "cscp.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="scorecard_challenges"
@@ -346,7 +348,7 @@ class ChallengeResponse(models.Model):
     """A reply in a challenge's thread: the officer's response, or a follow-up."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="responses")
-    text = models.TextField()
+    text = limited_text(limits.COMMENT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

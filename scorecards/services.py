@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from cscp import limits
 from cscp.audit import record_event
 from cscp.models import Group, Person
 from cscp.notifications import notify
@@ -41,7 +42,7 @@ from scorecards.periods import Period
 from scorecards.rules import may_enter_values
 
 _PLACES = Decimal("0.0001")
-TEXT_LIMIT = 5000
+TEXT_LIMIT = limits.COMMENT
 
 
 def _url(name: str, *args) -> str:

@@ -14,9 +14,17 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cscp import limits
 from cscp.actions import status as st
 from cscp.actions.models import Action
-from cscp.forms.fields import GovDateField, PriorityChoiceField, PriorityField, ThemesField
+from cscp.forms.fields import (
+    GovDateField,
+    LimitedTextField,
+    PriorityChoiceField,
+    PriorityField,
+    ThemesField,
+    character_count,
+)
 from cscp.models import Agency, Group, Person, Priority, Theme
 from cscp.permissions import chaired_group_ids, is_partnership_admin
 from cscp.selectors import agencies_visible_to, groups_visible_to
@@ -40,7 +48,7 @@ class ActionFilter(django_filters.FilterSet):
     """The tracker's filters. A value that is not one of the choices is shown as an error and ignored, so the
     rest of the filters still apply."""
 
-    q = django_filters.CharFilter(label="Reference or title", method="search")
+    q = django_filters.CharFilter(label="Reference or title", method="search", max_length=limits.SEARCH)
     source = django_filters.ChoiceFilter(
         label="Source",
         choices=Action.Source.choices,
@@ -146,16 +154,19 @@ class GovukForm(forms.Form):
 
 
 class ActionForm(GovukForm):
-    title = forms.CharField(
+    title = LimitedTextField(
         label="Action",
-        max_length=300,
+        limit=limits.LONG_TITLE,
+        noun="The action",
+        textarea=False,
         help_text="What must be done, in a sentence. For example, Review the threshold guidance with schools",
-        error_messages={"required": "Enter the action", "max_length": "Enter the action in 300 characters or fewer"},
+        required_message="Enter the action",
     )
-    description = forms.CharField(
+    description = LimitedTextField(
         label="More detail (optional)",
+        limit=limits.SHORT_TEXT,
+        noun="More detail",
         required=False,
-        widget=forms.Textarea,
         help_text="What done looks like, and anything the owner needs to know",
     )
     source = forms.ChoiceField(
@@ -166,15 +177,19 @@ class ActionForm(GovukForm):
             "invalid_choice": "Choose where the action came from",
         },
     )
-    source_reference = forms.CharField(
+    source_reference = LimitedTextField(
         label="Source reference (optional)",
-        max_length=300,
+        limit=limits.LONG_TITLE,
+        noun="Source reference",
+        textarea=False,
         required=False,
         help_text="For example, LCSPR Child T, recommendation 3",
     )
-    source_url = forms.CharField(
+    source_url = LimitedTextField(
         label="Link to the source (optional)",
-        max_length=500,
+        limit=limits.URL,
+        noun="Link to the source",
+        textarea=False,
         required=False,
         help_text="A page in this service, like /reviews/3/, or a web address",
     )
@@ -248,7 +263,7 @@ class ActionForm(GovukForm):
         self.submit_label = "Raise the action" if action is None else "Save changes"
         fields = [
             Field.text("title"),
-            Field.textarea("description", rows=4),
+            character_count(self, "description", rows=4),
             Field.select("source"),
             Field.text("source_reference", field_width=Fluid.TWO_THIRDS),
             Field.text("source_url", field_width=Fluid.TWO_THIRDS, spellcheck="false"),
@@ -310,11 +325,12 @@ class ActionForm(GovukForm):
 
 class NoteForm(GovukForm):
     submit_label = "Add the note"
-    text = forms.CharField(
+    text = LimitedTextField(
         label="Progress note",
-        widget=forms.Textarea,
+        limit=limits.COMMENT,
+        noun="Progress note",
         help_text="What has been done since the last note, and what happens next",
-        error_messages={"required": "Enter the progress note"},
+        required_message="Enter the progress note",
     )
     progress = forms.ChoiceField(
         label="How is the action going?",
@@ -335,7 +351,7 @@ class NoteForm(GovukForm):
     def __init__(self, *args, action: Action, **kwargs):
         kwargs.setdefault("initial", {"progress": action.progress, "noted_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        fields = [Field.textarea("text", rows=5)]
+        fields = [character_count(self, "text", rows=5)]
         if action.stage == Action.Stage.OPEN:
             fields.append(Field.radios("progress", legend_size=Size.SMALL))
         else:
@@ -351,11 +367,12 @@ class CompleteForm(GovukForm):
         help_text="For example, 27 3 2026",
         required_message="Enter the date the action was completed",
     )
-    evidence = forms.CharField(
+    evidence = LimitedTextField(
         label="Evidence of completion",
-        widget=forms.Textarea,
+        limit=limits.NARRATIVE,
+        noun="Evidence of completion",
         help_text="What was done and where the proof is: a revised policy, training records, an audit's findings",
-        error_messages={"required": "Describe the evidence that the action is complete"},
+        required_message="Describe the evidence that the action is complete",
     )
     evidence_file = forms.FileField(
         label="Upload a file of the evidence (optional)",
@@ -372,7 +389,7 @@ class CompleteForm(GovukForm):
         kwargs.setdefault("initial", {"completed_on": timezone.localdate(), "evidence": action.completion_evidence})
         super().__init__(*args, **kwargs)
         self.helper = self.make_helper(
-            Field("completed_on"), Field.textarea("evidence", rows=6), Field("evidence_file")
+            Field("completed_on"), character_count(self, "evidence", rows=6), Field("evidence_file")
         )
 
 
@@ -387,23 +404,24 @@ class ImpactForm(GovukForm):
             "invalid_choice": "Choose whether the action made a difference",
         },
     )
-    finding = forms.CharField(
+    finding = LimitedTextField(
         label="What difference it made, and how you know",
-        widget=forms.Textarea,
+        limit=limits.NARRATIVE,
+        noun="What difference it made",
         help_text="For example, what an audit, practitioners or children and families now tell us",
-        error_messages={"required": "Describe the difference the action made and how you know"},
+        required_message="Describe the difference the action made and how you know",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = self.make_helper(
             Field.radios("made_difference", legend_size=Size.SMALL, inline=True),
-            Field.textarea("finding", rows=6),
+            character_count(self, "finding", rows=6),
         )
 
 
 class ReasonForm(GovukForm):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea, help_text="")
+    reason = LimitedTextField(label="Reason", limit=limits.SHORT_TEXT, noun="The reason", help_text="")
 
     def __init__(self, *args, label: str, hint: str, required_message: str, submit_label: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -411,7 +429,7 @@ class ReasonForm(GovukForm):
         self.fields["reason"].label = label
         self.fields["reason"].help_text = hint
         self.fields["reason"].error_messages["required"] = required_message
-        self.helper = self.make_helper(Field.textarea("reason", rows=4))
+        self.helper = self.make_helper(character_count(self, "reason", rows=4))
 
 
 class ConfirmForm(forms.Form):

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cscp import limits
+from cscp.limits import limited_text
 from cscp.models import Agency, Group, Person, Priority, Theme
 
 
@@ -40,13 +42,13 @@ class Action(models.Model):
         NO = "no", "No"
 
     reference = models.CharField(max_length=20, unique=True)
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=limits.LONG_TITLE)
+    description = limited_text(limits.SHORT_TEXT, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.OTHER)
     source_reference = models.CharField(
-        max_length=300, blank=True, help_text="For example, LCSPR Child T, recommendation 3"
+        max_length=limits.LONG_TITLE, blank=True, help_text="For example, LCSPR Child T, recommendation 3"
     )
-    source_url = models.CharField(max_length=500, blank=True)
+    source_url = models.CharField(max_length=limits.URL, blank=True)
     owner_group = models.ForeignKey(Group, on_delete=models.PROTECT, null=True, blank=True, related_name="actions")
     owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="actions")
     owner_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="actions")
@@ -56,13 +58,13 @@ class Action(models.Model):
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.OPEN)
     progress = models.CharField(max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED)
     completed_on = models.DateField(null=True, blank=True)
-    completion_evidence = models.TextField(blank=True)
+    completion_evidence = limited_text(limits.NARRATIVE, blank=True)
     evidence_file = models.FileField(upload_to="actions/evidence/%Y/", blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     impact_tested_at = models.DateTimeField(null=True, blank=True)
     impact_tested_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    impact_finding = models.TextField(blank=True)
+    impact_finding = limited_text(limits.NARRATIVE, blank=True)
     made_difference = models.CharField(max_length=10, choices=Difference.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -93,7 +95,7 @@ class ActionNote(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     noted_on = models.DateField(default=timezone.localdate)
     progress = models.CharField(max_length=20, choices=Action.Progress.choices, blank=True)
-    text = models.TextField()
+    text = limited_text(limits.COMMENT)
 
     class Meta:
         ordering = ["-noted_on", "-created_at", "-pk"]

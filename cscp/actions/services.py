@@ -30,6 +30,7 @@ from cscp.actions import guards
 from cscp.actions.models import Action, ActionNote
 from cscp.audit import record_event
 from cscp.guards import refuse
+from cscp.limits import length_error
 from cscp.links import is_safe_link
 from cscp.models import Agency, Group, Person, Priority
 from cscp.notifications import notify
@@ -337,6 +338,8 @@ def action_note_add(
     errors: dict[str, str] = {}
     if not text:
         errors["text"] = "Enter the progress note"
+    elif too_long := length_error(ActionNote, "text", text):
+        errors["text"] = too_long
     if progress and progress not in Action.Progress.values:
         errors["progress"] = "Choose not started, on track or at risk"
     elif progress and action.stage != Action.Stage.OPEN:
@@ -388,6 +391,8 @@ def action_complete(
         errors["completed_on"] = "Enter a completion date on or after the date the action was raised"
     if not evidence:
         errors["evidence"] = "Describe the evidence that the action is complete"
+    elif too_long := length_error(Action, "completion_evidence", evidence):
+        errors["evidence"] = too_long
     if evidence_file is not None:
         refused = check_upload(
             evidence_file,
@@ -452,6 +457,8 @@ def action_record_impact(*, actor: Person, action: Action, made_difference: str,
         errors["made_difference"] = "Choose whether the action made a difference"
     if not finding:
         errors["finding"] = "Describe the difference the action made and how you know"
+    elif too_long := length_error(Action, "impact_finding", finding):
+        errors["finding"] = too_long
     if errors:
         raise ValidationError(errors)
     action.made_difference = made_difference

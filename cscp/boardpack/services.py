@@ -24,7 +24,7 @@ from cscp.boardpack.models import BoardPack
 from cscp.boardpack.reports import board_pack_context
 from cscp.models import Group, GroupMembership, Meeting, current_q
 from cscp.notifications import notify
-from cscp.pdf import render_pdf
+from cscp.pdf import PdfError, render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,11 @@ def _generate(*, meeting: Meeting, actor, request, replace: bool) -> BoardPack |
     _check_board_meeting(meeting)
     if not replace and BoardPack.objects.filter(meeting=meeting).exists():
         return None
-    pdf = render_pdf(TEMPLATE, board_pack_context(meeting), request=request)
+    try:
+        pdf = render_pdf(TEMPLATE, board_pack_context(meeting), request=request)
+    except PdfError as error:
+        # The page shows it beside the button; the schedule logs it and goes on to the next meeting.
+        raise ValidationError(str(error)) from error
     stored_name = None
     try:
         with transaction.atomic():

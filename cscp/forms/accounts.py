@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from cscp import lockout
+from cscp import limits, lockout
 from cscp.audit import record_event
 from cscp.models import Partnership, Person
 from cscp.notifications import absolute_url, queue_email
@@ -60,13 +60,15 @@ class SignInForm(auth_forms.AuthenticationForm):
 
     username = auth_forms.UsernameField(
         label="Username",
-        error_messages={"required": "Enter your username"},
+        max_length=Person._meta.get_field("username").max_length,
+        error_messages={"required": "Enter your username", "max_length": INVALID_LOGIN_MESSAGE},
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}),
     )
     password = forms.CharField(
         label="Password",
         strip=False,
-        error_messages={"required": "Enter your password"},
+        max_length=limits.PASSWORD,
+        error_messages={"required": "Enter your password", "max_length": INVALID_LOGIN_MESSAGE},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -188,8 +190,23 @@ class PasswordFieldsMixin:
             self.add_error("new_password1", errors)
 
 
+def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
+    """The new password and its confirmation, no longer than any password can be typed to sign in."""
+    return tuple(
+        forms.CharField(
+            strip=False,
+            max_length=limits.PASSWORD,
+            error_messages={"max_length": limits.too_long("Password", limits.PASSWORD)},
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        )
+        for _ in range(2)
+    )
+
+
 class SetPasswordForm(PasswordFieldsMixin, auth_forms.SetPasswordForm):
     """Choose a password from an invitation or a reset link."""
+
+    new_password1, new_password2 = new_password_fields()
 
     def __init__(self, user, *args, button: str = "Set password", **kwargs):
         super().__init__(user, *args, **kwargs)
@@ -202,6 +219,13 @@ class SetPasswordForm(PasswordFieldsMixin, auth_forms.SetPasswordForm):
 
 
 class PasswordChangeForm(PasswordFieldsMixin, auth_forms.PasswordChangeForm):
+    old_password = forms.CharField(
+        strip=False,
+        max_length=limits.PASSWORD,
+        error_messages={"max_length": "Your current password is not right: enter it again"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1, new_password2 = new_password_fields()
     error_messages = {
         **PasswordFieldsMixin.error_messages,
         "password_incorrect": "Your current password is not right: enter it again",

@@ -11,12 +11,14 @@ import datetime
 from collections.abc import Callable
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
 
+from cscp import limits
 from cscp.models import BusinessPlan, Priority, Theme
 
 REAL_DATE_MESSAGE = "Enter a real date, for example 27 3 2026"
@@ -129,3 +131,46 @@ class ThemesField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Theme) -> str:
         return obj.name
+
+
+# Text with a limit (see cscp/limits.py).
+
+
+class LimitedTextField(forms.CharField):
+    """Text up to `limit` characters, refused beyond it with GOV.UK's words: "<Noun> must be 2,000 characters or
+    fewer". A textarea unless `widget` says otherwise; lay it out with `character_count` so the person sees the
+    limit and how much is left as they type."""
+
+    def __init__(
+        self, *, limit: int, noun: str, required_message: str | None = None, textarea: bool = True, **kwargs
+    ) -> None:
+        error_messages = {"max_length": limits.too_long(noun, limit), **kwargs.pop("error_messages", {})}
+        if required_message:
+            error_messages["required"] = required_message
+        if textarea:
+            kwargs.setdefault("widget", forms.Textarea)
+        super().__init__(max_length=limit, error_messages=error_messages, **kwargs)
+
+
+def character_count(form: forms.BaseForm, name: str, **kwargs) -> Field:
+    """A textarea with the GOV.UK character count of its field's `max_length`.
+
+    The count tells the person how many characters are left as they type and lets them go over, so what they
+    pasted is never cut off unseen; the form then refuses it beside the field. The browser's own `maxlength`
+    would cut pasted text off silently where the count's script does not run, so it is left off.
+    """
+    field = form.fields[name]
+    field.widget.attrs.pop("maxlength", None)
+    # crispy-forms-gds adds the count's message to the textarea's description, reading the description it made
+    # from the hint: a field without a hint has none yet.
+    field.widget.attrs.setdefault("aria-describedby", "")
+    return Field.textarea(name, max_characters=field.max_length, **kwargs)
+
+
+def name_length_messages(form: forms.BaseForm) -> None:
+    """GOV.UK's words for every text box of a form that has no message of its own for text that is too long:
+    "Group name must be 200 characters or fewer"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length and "max_length" not in field.error_messages:
+            noun = str(field.label or "").removesuffix(" (optional)") or "This"
+            field.error_messages["max_length"] = limits.too_long(noun, field.max_length)

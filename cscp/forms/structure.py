@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
-from cscp.forms.fields import GovDateField
+from cscp.forms.fields import GovDateField, character_count, name_length_messages
 from cscp.models import Agency, BusinessPlan, District, Group, Meeting, Partnership, Priority, Theme
 from cscp.selectors import group_descendant_ids
 
@@ -37,6 +37,7 @@ class RecordForm(forms.ModelForm):
             for name in self.only_when_editing:
                 del self.fields[name]
         self.setup()
+        name_length_messages(self)
         self.helper = FormHelper()
         # The error summary and messages beside fields do the validating, not the browser's own pop-ups.
         self.helper.attrs = {"novalidate": True}
@@ -171,7 +172,7 @@ class GroupForm(RecordForm):
             Field.select("kind"),
             Field.select("parent"),
             Field.select("district"),
-            Field.textarea("purpose", rows=4),
+            character_count(self, "purpose", rows=4),
             Field.text("meeting_cadence", field_width="two-thirds"),
         ]
         if "is_active" in self.fields:
@@ -286,7 +287,7 @@ class PriorityForm(RecordForm):
         super().__init__(*args, **kwargs)
 
     def layout_fields(self):
-        return [Field.text("number", field_width=2), Field.text("title"), Field.textarea("description", rows=5)]
+        return [Field.text("number", field_width=2), Field.text("title"), character_count(self, "description", rows=5)]
 
     def clean_number(self):
         number = self.cleaned_data["number"]
@@ -310,7 +311,7 @@ class ThemeForm(RecordForm):
         error_messages = {"name": {"required": "Enter the theme's name"}}
 
     def layout_fields(self):
-        fields = [Field.text("name", field_width="two-thirds"), Field.textarea("description", rows=3)]
+        fields = [Field.text("name", field_width="two-thirds"), character_count(self, "description", rows=3)]
         if "is_active" in self.fields:
             fields.append(Field.checkbox("is_active"))
         return fields

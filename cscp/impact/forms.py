@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 
+from cscp import limits
 from cscp.actions.models import Action
-from cscp.forms.fields import GovDateField, PriorityField, ThemesField
+from cscp.forms.fields import GovDateField, LimitedTextField, PriorityField, ThemesField, character_count
 from cscp.impact.models import Escalation, EvidenceLink, ImpactTemplateSection, ImpactUpdate, ReportingCycle
 from cscp.impact.selectors import REPORTING_KINDS
 from cscp.models import Group, Meeting
@@ -59,19 +60,19 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SectionForm(forms.Form):
-    title = forms.CharField(
+    title = LimitedTextField(
         label="Section title",
-        max_length=200,
+        limit=limits.TITLE,
+        noun="Section title",
+        textarea=False,
         help_text="A question or heading, for example “What difference it made and the evidence for it”",
-        error_messages={
-            "required": "Enter the section's title",
-            "max_length": "Enter a title of 200 characters or fewer",
-        },
+        required_message="Enter the section's title",
     )
-    hint = forms.CharField(
+    hint = LimitedTextField(
         label="Hint (optional)",
+        limit=limits.SHORT_TEXT,
+        noun="Hint",
         required=False,
-        widget=forms.Textarea,
         help_text="Shown under the title to the chair writing the update",
     )
     is_required = forms.BooleanField(label="Groups must answer this section", required=False)
@@ -103,7 +104,7 @@ class SectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields = [
             Field.text("title"),
-            Field.textarea("hint", rows=3),
+            character_count(self, "hint", rows=3),
             Field.checkbox("is_required"),
             Field.checkbox("is_escalation"),
         ]
@@ -118,11 +119,13 @@ class SectionForm(forms.Form):
 
 
 class CycleForm(forms.Form):
-    title = forms.CharField(
+    title = LimitedTextField(
         label="Title",
-        max_length=200,
+        limit=limits.TITLE,
+        noun="Title",
+        textarea=False,
         help_text="For example, Impact updates for the Board, March 2027",
-        error_messages={"required": "Enter a title for the reporting cycle"},
+        required_message="Enter a title for the reporting cycle",
     )
     board_meeting = MeetingChoiceField(
         label="Board meeting",
@@ -201,7 +204,7 @@ class CycleForm(forms.Form):
 
 
 class SectionAnswerForm(forms.Form):
-    text = forms.CharField(required=False, widget=forms.Textarea)
+    text = LimitedTextField(limit=limits.NARRATIVE, noun="Your answer", required=False)
     version = VersionField()
 
     def __init__(self, *args, section: ImpactTemplateSection, **kwargs):
@@ -209,7 +212,7 @@ class SectionAnswerForm(forms.Form):
         # The section's title is the page's heading, as on a GOV.UK question page.
         self.fields["text"].label = conditional_escape(section.title)
         self.fields["text"].help_text = conditional_escape(section.hint)
-        self.helper = _helper(Field.textarea("text", label_size=Size.LARGE, label_tag="h1", rows=12), "version")
+        self.helper = _helper(character_count(self, "text", label_size=Size.LARGE, label_tag="h1", rows=12), "version")
 
 
 class ActionChoiceField(forms.ModelMultipleChoiceField):
@@ -244,19 +247,21 @@ class EvidenceForm(forms.Form):
             "invalid_pk_value": "Choose links from the list",
         },
     )
-    link_title = forms.CharField(
+    link_title = LimitedTextField(
         label="Title of the evidence",
+        limit=limits.LONG_TITLE,
+        noun="Title of the evidence",
+        textarea=False,
         required=False,
-        max_length=300,
         help_text="For example, Multi-agency audit of neglect cases, January 2027",
-        error_messages={"max_length": "Enter a title of 300 characters or fewer"},
     )
-    link_url = forms.CharField(
+    link_url = LimitedTextField(
         label="Web address",
+        limit=limits.URL,
+        noun="Web address",
+        textarea=False,
         required=False,
-        max_length=500,
         help_text="Starting with https://, or the address of a page in this service",
-        error_messages={"max_length": "Enter a web address of 500 characters or fewer"},
     )
     version = VersionField()
 
@@ -298,34 +303,28 @@ class EvidenceForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(
-        label="Add a comment",
-        widget=forms.Textarea,
-        max_length=5000,
-        error_messages={"required": "Enter your comment", "max_length": "Enter a comment of 5,000 characters or fewer"},
+    text = LimitedTextField(
+        label="Add a comment", limit=limits.COMMENT, noun="Comment", required_message="Enter your comment"
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "comment")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("text", label_size=Size.SMALL, rows=4))
+        self.helper = _helper(character_count(self, "text", label_size=Size.SMALL, rows=4))
 
 
 class RequestChangesForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedTextField(
         label="What should the group change?",
-        widget=forms.Textarea,
-        max_length=5000,
+        limit=limits.COMMENT,
+        noun="What the group should change",
         help_text="The chair and vice-chair are sent this, and can revise the update and submit it again",
-        error_messages={
-            "required": "Enter what the group should change",
-            "max_length": "Enter 5,000 characters or fewer",
-        },
+        required_message="Enter what the group should change",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("text", label_size=Size.LARGE, label_tag="h1", rows=6))
+        self.helper = _helper(character_count(self, "text", label_size=Size.LARGE, label_tag="h1", rows=6))
 
 
 # Escalations.
@@ -340,31 +339,33 @@ class EscalationForm(forms.Form):
             "invalid_choice": "Choose one of your groups from the list",
         },
     )
-    title = forms.CharField(
+    title = LimitedTextField(
         label="Title",
-        max_length=300,
+        limit=limits.LONG_TITLE,
+        noun="Title",
+        textarea=False,
         help_text="A short summary the Board will see in its list, for example “Delays in initial health assessments”",
-        error_messages={
-            "required": "Enter a title for the escalation",
-            "max_length": "Enter a title of 300 characters or fewer",
-        },
+        required_message="Enter a title for the escalation",
     )
-    concern = forms.CharField(
+    concern = LimitedTextField(
         label="What is the concern?",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the concern"},
+        limit=limits.NARRATIVE,
+        noun="The concern",
+        required_message="Enter the concern",
         help_text="What is happening, for which children, and why it matters",
     )
-    evidence = forms.CharField(
+    evidence = LimitedTextField(
         label="What is the evidence?",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the evidence for the concern"},
+        limit=limits.NARRATIVE,
+        noun="The evidence",
+        required_message="Enter the evidence for the concern",
         help_text="Data, audit findings or practice examples, and where they come from",
     )
-    ask = forms.CharField(
+    ask = LimitedTextField(
         label="What are you asking the Board to do?",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter what you are asking the Board to do"},
+        limit=limits.SHORT_TEXT,
+        noun="What you are asking the Board to do",
+        required_message="Enter what you are asking the Board to do",
         help_text="For example, to ask an agency to report back on its plan",
     )
     priority = PriorityField(empty_label="No particular priority")
@@ -395,9 +396,9 @@ class EscalationForm(forms.Form):
         fields = [] if fixed_group is not None else [Field.select("group")]
         fields += [
             Field.text("title"),
-            Field.textarea("concern", rows=5),
-            Field.textarea("evidence", rows=5),
-            Field.textarea("ask", rows=4),
+            character_count(self, "concern", rows=5),
+            character_count(self, "evidence", rows=5),
+            character_count(self, "ask", rows=4),
         ]
         if self.fields["priority"].queryset.exists():
             fields.append(Field.select("priority"))
@@ -412,31 +413,31 @@ class EscalationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.CharField(
+    decision = LimitedTextField(
         label="What did the Board decide?",
-        widget=forms.Textarea,
-        max_length=10000,
+        limit=limits.NARRATIVE,
+        noun="The Board's decision",
         help_text="Include who will do what, and by when",
-        error_messages={"required": "Enter the Board's decision", "max_length": "Enter 10,000 characters or fewer"},
+        required_message="Enter the Board's decision",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("decision", label_size=Size.LARGE, label_tag="h1", rows=6))
+        self.helper = _helper(character_count(self, "decision", label_size=Size.LARGE, label_tag="h1", rows=6))
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(
+    outcome = LimitedTextField(
         label="What was the outcome?",
-        widget=forms.Textarea,
-        max_length=10000,
+        limit=limits.NARRATIVE,
+        noun="The outcome",
         help_text="What happened as a result of the Board's decision. Recording it closes the escalation",
-        error_messages={"required": "Enter the outcome", "max_length": "Enter 10,000 characters or fewer"},
+        required_message="Enter the outcome",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("outcome", label_size=Size.LARGE, label_tag="h1", rows=6))
+        self.helper = _helper(character_count(self, "outcome", label_size=Size.LARGE, label_tag="h1", rows=6))
 
 
 OPEN = "open"

@@ -10,15 +10,19 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cscp import limits
 from cscp.impact import status as st
+from cscp.limits import limited_text
 from cscp.models import Group, Meeting, Person, Priority, Theme
 
 
 class ImpactTemplateSection(models.Model):
     """A section of the agreed impact template that every group's update answers."""
 
-    title = models.CharField(max_length=200)
-    hint = models.TextField(blank=True, help_text="Shown under the section's title to the person writing it")
+    title = models.CharField(max_length=limits.TITLE)
+    hint = limited_text(
+        limits.SHORT_TEXT, blank=True, help_text="Shown under the section's title to the person writing it"
+    )
     order = models.PositiveSmallIntegerField(default=0)
     is_required = models.BooleanField("required", default=True)
     is_active = models.BooleanField("active", default=True)
@@ -39,7 +43,7 @@ class ImpactTemplateSection(models.Model):
 class ReportingCycle(models.Model):
     """One round of impact updates, tied to the Board meeting (and Business Group meeting) that reads them."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=limits.TITLE)
     board_meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="reporting_cycle")
     business_meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="business_reporting_cycles"
@@ -90,7 +94,7 @@ class ImpactUpdate(models.Model):
 class ImpactUpdateAnswer(models.Model):
     update = models.ForeignKey(ImpactUpdate, on_delete=models.CASCADE, related_name="answers")
     section = models.ForeignKey(ImpactTemplateSection, on_delete=models.PROTECT, related_name="answers")
-    text = models.TextField(blank=True)
+    text = limited_text(limits.NARRATIVE, blank=True)
     # False while the writer chose "Save and come back later": the task list shows the section as in progress.
     is_complete = models.BooleanField(default=False)
     history = HistoricalRecords()
@@ -108,8 +112,8 @@ class EvidenceLink(models.Model):
 
     update = models.ForeignKey(ImpactUpdate, on_delete=models.CASCADE, related_name="evidence_links")
     kind = models.CharField(max_length=50, help_text="What it is, e.g. indicator, audit")
-    title = models.CharField(max_length=300)
-    url = models.CharField(max_length=500)
+    title = models.CharField(max_length=limits.LONG_TITLE)
+    url = models.CharField(max_length=limits.URL)
 
     class Meta:
         ordering = ["kind", "title"]
@@ -128,7 +132,7 @@ class ImpactUpdateComment(models.Model):
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
-    text = models.TextField()
+    text = limited_text(limits.COMMENT)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -148,16 +152,16 @@ class Escalation(models.Model):
         DECIDED = st.DECIDED, st.ESCALATION_LABELS[st.DECIDED]
         CLOSED = st.CLOSED, st.ESCALATION_LABELS[st.CLOSED]
 
-    title = models.CharField(max_length=300)
-    concern = models.TextField()
-    evidence = models.TextField()
-    ask = models.TextField("what is asked of the Board")
+    title = models.CharField(max_length=limits.LONG_TITLE)
+    concern = limited_text(limits.NARRATIVE)
+    evidence = limited_text(limits.NARRATIVE)
+    ask = limited_text(limits.SHORT_TEXT, "what is asked of the Board")
     raised_by_group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="escalations")
     raised_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.DIRECT)
-    source_label = models.CharField(max_length=300, blank=True)
-    source_url = models.CharField(max_length=500, blank=True)
+    source_label = models.CharField(max_length=limits.LONG_TITLE, blank=True)
+    source_url = models.CharField(max_length=limits.URL, blank=True)
     impact_update = models.ForeignKey(
         ImpactUpdate, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
     )
@@ -165,10 +169,10 @@ class Escalation(models.Model):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_DECISION)
-    decision = models.TextField(blank=True)
+    decision = limited_text(limits.NARRATIVE, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    outcome = models.TextField(blank=True)
+    outcome = limited_text(limits.NARRATIVE, blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     outcome_recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

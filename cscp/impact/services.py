@@ -38,6 +38,7 @@ from cscp.impact.models import (
     ImpactUpdateComment,
     ReportingCycle,
 )
+from cscp.limits import check_length
 from cscp.links import is_safe_link
 from cscp.models import Group, GroupMembership, Meeting, Person, Priority, Theme, current_q
 from cscp.notifications import notify
@@ -404,6 +405,7 @@ def impact_update_save_section(
     if not section.is_active:
         raise ValidationError({"text": "This section is no longer part of the impact template"})
     text = (text or "").strip()
+    check_length(ImpactUpdateAnswer, "text", text)
     answer, _ = ImpactUpdateAnswer.objects.get_or_create(update=locked, section=section)
     answer.text = text
     answer.is_complete = bool(completed and text)
@@ -560,6 +562,7 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
 @transaction.atomic
 def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdateComment:
     text = _given_text(text, "text", "Enter your comment")
+    check_length(ImpactUpdateComment, "text", text)
     refuse(guards.update_comment_blocked(update))
     comment = ImpactUpdateComment.objects.create(update=update, author=actor, text=text)
     record_event("impact.update.commented", actor=actor, obj=update, request=request, data={"comment": comment.pk})
@@ -579,6 +582,7 @@ def impact_update_comment(*, actor: Person, update: ImpactUpdate, text: str, req
 def impact_update_request_changes(*, actor: Person, update: ImpactUpdate, text: str, request=None) -> ImpactUpdate:
     """Send the update back to its group with what to change; its chair and vice-chair are told."""
     text = _given_text(text, "text", "Enter what the group should change")
+    check_length(ImpactUpdateComment, "text", text)
     locked = _lock_update(update)
     refuse(guards.update_request_changes_blocked(locked))
     locked.status = ImpactUpdate.Status.CHANGES_REQUESTED
@@ -715,6 +719,7 @@ def _lock_escalation(escalation: Escalation) -> Escalation:
 def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, request=None) -> Escalation:
     """Record the Board's decision. The escalation stays open until its outcome is recorded."""
     decision = _given_text(decision, "decision", "Enter the Board's decision")
+    check_length(Escalation, "decision", decision)
     locked = _lock_escalation(escalation)
     refuse(guards.escalation_decide_blocked(locked))
     locked.status = Escalation.Status.DECIDED
@@ -738,6 +743,7 @@ def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, r
 def escalation_record_outcome(*, actor: Person, escalation: Escalation, outcome: str, request=None) -> Escalation:
     """Record what came of the Board's decision, which closes the escalation."""
     outcome = _given_text(outcome, "outcome", "Enter the outcome")
+    check_length(Escalation, "outcome", outcome)
     locked = _lock_escalation(escalation)
     refuse(guards.escalation_outcome_blocked(locked))
     locked.status = Escalation.Status.CLOSED

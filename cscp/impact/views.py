@@ -61,7 +61,7 @@ from cscp.impact.selectors import (
 )
 from cscp.models import Group
 from cscp.pages import crumbs, form_page, get_object_for_user, paginate, posted, refusal, require, submit
-from cscp.pdf import render_pdf
+from cscp.pdf import PdfError, render_pdf
 from cscp.permissions import can_read_partnership, chaired_group_ids, is_partnership_admin, roles_of
 
 PAGE_SIZE = 25
@@ -676,7 +676,11 @@ def update_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 def update_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     update = _update_for(request, "impact.view_update", pk)
     context = impact_update_context(update)
-    pdf = render_pdf("impact/update_pdf.html", context, request=request)
+    try:
+        pdf = render_pdf("impact/update_pdf.html", context, request=request)
+    except PdfError as error:
+        messages.error(request, str(error))
+        return redirect("impact:update-detail", update.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"impact-update-{update.group.pk}-{update.cycle.due_date:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -34,7 +34,7 @@ from cscp.forms.people import (
 )
 from cscp.models import Agency, AgencyMembership, AuditEvent, Group, GroupMembership, Person
 from cscp.pages import crumbs, form_page, get_object_for_user, paginate, posted, refusal, require, submit
-from cscp.pdf import render_pdf
+from cscp.pdf import PdfError, render_pdf
 from cscp.reports import membership_report_context
 from cscp.views.accounts import safe_next
 
@@ -432,7 +432,11 @@ def membership_report(request: HttpRequest) -> HttpResponse:
 def membership_report_pdf(request: HttpRequest) -> HttpResponse:
     require(request.user, REPORT)
     context = membership_report_context()
-    pdf = render_pdf("cscp/reports/membership_report_pdf.html", context, request=request)
+    try:
+        pdf = render_pdf("cscp/reports/membership_report_pdf.html", context, request=request)
+    except PdfError as error:
+        messages.error(request, str(error))
+        return redirect("cscp:membership-report")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="membership-report-{context["report_date"]:%Y-%m-%d}.pdf"'
     return response

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from cscp.models import Group, GroupMembership, Partnership
+from cscp.models import AuditEvent, Group, GroupMembership, Partnership
 from cscp.pdf import ProductFileFetcher, RefusedURL, render_pdf
 from cscp.reports import membership_report_context
 from tests.factories import GroupFactory, GroupMembershipFactory, PersonFactory
@@ -212,3 +212,133 @@ def test_the_report_context_costs_the_same_queries_however_many_groups(partnersh
     with django_assert_num_queries(3):
         context = membership_report_context()
     assert context["group_count"] == groups + 6
+
+
+# The budget: no PDF is laid out from more HTML than PDF_MAX_HTML_BYTES, nor for longer than its seconds.
+
+
+@pytest.fixture
+def short_template(settings, tmp_path):
+    template = tmp_path / "short.html"
+    template.write_text("<html><body><h1>{{ heading }}</h1><p>{{ body }}</p></body></html>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    return "short.html"
+
+
+def test_html_over_the_size_budget_is_refused_before_any_layout(short_template, settings, monkeypatch):
+    from cscp import pdf
+
+    settings.PDF_MAX_HTML_BYTES = 2_000
+    laid_out = []
+    monkeypatch.setattr(pdf, "_lay_out", lambda *args: laid_out.append(args) or b"%PDF")
+
+    with pytest.raises(pdf.PdfTooLarge) as error:
+        render_pdf(short_template, {"heading": "Too long", "body": "x" * 3_000})
+
+    assert laid_out == []
+    assert "too long to print" in str(error.value)
+    assert render_pdf(short_template, {"heading": "Short", "body": "x" * 100}) == b"%PDF"
+
+
+def _sleep_for_ever(pid_file):
+    def lay_out(*args):
+        import os
+        import time
+
+        pid_file.write_text(str(os.getpid()))
+        while True:
+            time.sleep(0.05)
+
+    return lay_out
+
+
+def test_a_layout_over_the_time_budget_is_stopped_and_refused(short_template, settings, monkeypatch, tmp_path):
+    import os
+    import time
+
+    from cscp import pdf
+
+    settings.PDF_MAX_SECONDS = 1
+    pid_file = tmp_path / "pid"
+    monkeypatch.setattr(pdf, "_lay_out", _sleep_for_ever(pid_file))
+
+    started = time.monotonic()
+    with pytest.raises(pdf.PdfTimedOut) as error:
+        render_pdf(short_template, {"heading": "Slow"})
+
+    assert time.monotonic() - started < 5
+    assert "took longer than 1 second" in str(error.value)
+    # The layout was stopped, not left running.
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_pdf_made_for_a_request_has_the_shorter_budget(short_template, settings, monkeypatch, rf):
+    from cscp import pdf
+
+    settings.PDF_MAX_SECONDS = 60
+    settings.PDF_MAX_SECONDS_IN_REQUEST = 20
+    budgets = []
+    monkeypatch.setattr(pdf, "_within", lambda seconds, *args: budgets.append(seconds) or b"%PDF")
+
+    render_pdf(short_template, {})
+    render_pdf(short_template, {}, request=rf.get("/"))
+
+    assert budgets == [60, 20]
+
+
+def test_a_layout_that_fails_is_a_clean_refusal_and_its_error_is_logged(short_template, monkeypatch, caplog):
+    from cscp import pdf
+
+    def broken(*args):
+        raise RuntimeError("a font went missing")
+
+    monkeypatch.setattr(pdf, "_lay_out", broken)
+    with pytest.raises(pdf.PdfError):
+        render_pdf(short_template, {})
+    assert "a font went missing" in caplog.text
+
+
+def test_an_impact_update_too_large_to_print_is_a_message_on_its_page_not_an_error(client_for, partnership, settings):
+    from cscp.impact import services
+    from tests.cscp.impact.factories import CycleFactory, standard_template
+
+    standard_template()
+    update = services.impact_update_start(actor=partnership["chair"], cycle=CycleFactory(), group=partnership.subgroup)
+    settings.PDF_MAX_HTML_BYTES = 1_000
+
+    response = client_for("chair").get(reverse("impact:update-pdf", args=[update.pk]), follow=True)
+
+    assert response.redirect_chain[0] == (reverse("impact:update-detail", args=[update.pk]), 302)
+    assert "too long to print" in response.content.decode()
+
+
+def test_a_membership_report_over_its_time_is_a_message_on_the_report_page(
+    client_for, partnership, settings, monkeypatch, tmp_path
+):
+    from cscp import pdf
+
+    settings.PDF_MAX_SECONDS_IN_REQUEST = 1
+    monkeypatch.setattr(pdf, "_lay_out", _sleep_for_ever(tmp_path / "pid"))
+
+    response = client_for("admin").get(reverse("cscp:membership-report-pdf"), follow=True)
+
+    assert response.redirect_chain[0] == (reverse("cscp:membership-report"), 302)
+    assert "took longer than 1 second" in response.content.decode()
+
+
+def test_a_board_pack_too_large_to_print_is_refused_on_its_page_and_nothing_is_stored(
+    client_for, partnership, settings, media
+):
+    from cscp.boardpack.models import BoardPack
+    from tests.cscp.boardpack import helpers as h
+
+    meeting = h.board_meeting(partnership, h.days(6))
+    settings.PDF_MAX_HTML_BYTES = 1_000
+
+    response = client_for("admin").post(reverse("boardpack:generate", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert "too long to print" in response.content.decode()
+    assert not BoardPack.objects.exists()
+    assert not AuditEvent.objects.filter(action="boardpack.board_pack.generated").exists()
