@@ -144,16 +144,33 @@ def render_pdf(
 
     plain = html(show_contents=False)
     with_contents = html(show_contents=True) if context.get("contents") else None
+    _check_size(template_name, plain, with_contents)
+    return _within(_budget(request, max_seconds), plain, with_contents, base_url)
+
+
+def pdf_from_html(
+    html: str, *, name: str, request: HttpRequest | None = None, max_seconds: float | None = None
+) -> bytes:
+    """HTML the caller rendered itself (a scorecard, laid out once with its contents) as a PDF, within the same
+    size and time budget as `render_pdf` (or raises a `PdfError`). `name` says what it is in the log."""
+    _check_size(name, html, None)
+    return _within(_budget(request, max_seconds), html, None, _base_url(request))
+
+
+def _check_size(name: str, plain: str, with_contents: str | None) -> None:
     size = max(len(plain.encode()), len(with_contents.encode()) if with_contents else 0)
     if size > settings.PDF_MAX_HTML_BYTES:
-        logger.warning("Refused to lay out %s: %d bytes of HTML", template_name, size)
+        logger.warning("Refused to lay out %s: %d bytes of HTML", name, size)
         raise PdfTooLarge(
             f"This document is too long to print: it has {_megabytes(size)} of text and layout, and a PDF can be "
             f"made from at most {_megabytes(settings.PDF_MAX_HTML_BYTES)}. Shorten the longest parts and try again."
         )
-    if max_seconds is None:
-        max_seconds = settings.PDF_MAX_SECONDS if request is None else settings.PDF_MAX_SECONDS_IN_REQUEST
-    return _within(max_seconds, plain, with_contents, base_url)
+
+
+def _budget(request: HttpRequest | None, max_seconds: float | None) -> float:
+    if max_seconds is not None:
+        return max_seconds
+    return settings.PDF_MAX_SECONDS if request is None else settings.PDF_MAX_SECONDS_IN_REQUEST
 
 
 def _megabytes(size: int) -> str:

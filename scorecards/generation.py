@@ -19,7 +19,6 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -29,7 +28,7 @@ from django.utils import timezone
 from cscp.audit import record_event
 from cscp.models import Group, GroupMembership, Person, current_q
 from cscp.notifications import notify
-from cscp.pdf import ProductFileFetcher, weasyprint
+from cscp.pdf import PdfError, pdf_from_html
 from scorecards.caching import WHITESPACE
 from scorecards.models import Scorecard, ScorecardReport
 from scorecards.periods import MONTHLY, QUARTERLY, Period
@@ -54,16 +53,15 @@ def render_scorecard_pdf(context: dict, *, request=None) -> bytes:
     `cscp.pdf.render_pdf` lays a report out, and again with a contents list if it runs past three pages. A
     scorecard of more than two indicators always does (each starts a page), so it is laid out once, with its
     contents; and the HTML's indentation is dropped before WeasyPrint parses it. Both matter at 150 indicators.
-    The same fetcher as every other PDF serves the stylesheet, so nothing is fetched from outside.
+    The same fetcher as every other PDF serves the stylesheet, so nothing is fetched from outside, and the same
+    size and time budget applies.
     """
-    base_url = request.build_absolute_uri("/") if request is not None else settings.SITE_URL.rstrip("/") + "/"
     show_contents = len(context.get("indicators", ())) > 2
     html = render_to_string(
         PDF_TEMPLATE, {**context, "show_contents": show_contents, "for_print": True}, request=request
     )
-    html = WHITESPACE.sub(" ", html)
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProductFileFetcher(base_url))
-    return document.write_pdf()
+    # Within the budget every PDF has (cscp.pdf): a person waiting gets a clear refusal, not a held process.
+    return pdf_from_html(WHITESPACE.sub(" ", html), name=PDF_TEMPLATE, request=request)
 
 
 def render_report_pdf(report: ScorecardReport) -> bytes:
@@ -94,7 +92,12 @@ def report_generate(*, scorecard: Scorecard, period: Period, actor: Person | Non
     )
     # Printed before the row is written, so the database is not held while WeasyPrint works; and printed from
     # the frozen snapshot, exactly as a later download reads it.
-    pdf = render_report_pdf(report)
+    try:
+        pdf = render_report_pdf(report)
+    except PdfError as error:
+        # Nothing is published; the next day's run tries again, and the log says why.
+        logger.error("Scorecard %s %s was not published: %s", scorecard.slug, period.key, error)
+        return None
     try:
         with transaction.atomic():
             report.save()

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cscp.models import Group, current_q
 from cscp.pages import crumbs, get_object_for_user, page_number, posted, query_without, require, submit
+from cscp.pdf import PdfError
 from cscp.permissions import is_partnership_admin
 from scorecards import services
 from scorecards.entry import entry_rows, missing_for_officer
@@ -134,7 +135,11 @@ def _attachment(response: HttpResponse, name: str) -> HttpResponse:
 @login_required
 def scorecard_pdf(request: HttpRequest, slug: str, period_key: str) -> HttpResponse:
     scorecard, context = _download_context(request, slug, period_key)
-    pdf = render_scorecard_pdf(context, request=request)
+    try:
+        pdf = render_scorecard_pdf(context, request=request)
+    except PdfError as error:
+        messages.error(request, str(error))
+        return redirect(reverse("scorecards:scorecard-detail", args=[scorecard.slug]) + f"?period={period_key}")
     name = report_file_name(scorecard, context["period"])
     return _attachment(HttpResponse(pdf, content_type="application/pdf"), name)
 
@@ -175,7 +180,12 @@ def report_download(request: HttpRequest, slug: str, period_key: str) -> HttpRes
             return FileResponse(stored, as_attachment=True, filename=name, content_type="application/pdf")
         except OSError:
             pass  # the stored file went missing: print it again from the frozen snapshot below
-    return _attachment(HttpResponse(render_report_pdf(report), content_type="application/pdf"), name)
+    try:
+        pdf = render_report_pdf(report)
+    except PdfError as error:
+        messages.error(request, str(error))
+        return redirect("scorecards:report-list", slug=scorecard.slug)
+    return _attachment(HttpResponse(pdf, content_type="application/pdf"), name)
 
 
 # Indicators ----------------------------------------------------------------------------------------------------

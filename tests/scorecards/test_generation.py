@@ -111,3 +111,12 @@ def test_inactive_scorecards_are_not_published(scorecard):
     scorecard.is_active = False
     scorecard.save()
     assert generate_due(MONTH.end + datetime.timedelta(days=30)) == []
+
+
+def test_a_report_too_large_to_print_is_not_published_and_the_next_run_tries_again(scorecard, settings, caplog):
+    settings.PDF_MAX_HTML_BYTES = 1_000
+    assert report_generate(scorecard=scorecard, period=MONTH) is None
+    assert not ScorecardReport.objects.exists()
+    assert "was not published: This document is too long to print" in caplog.text
+    settings.PDF_MAX_HTML_BYTES = 5_000_000
+    assert report_generate(scorecard=scorecard, period=MONTH) is not None

@@ -323,3 +323,12 @@ def test_the_officer_sees_their_indicators_and_the_periods_needing_figures(clien
 def test_someone_responsible_for_nothing_is_told_so(client_for, scorecard):
     response = client_for("chair").get(reverse("scorecards:my-indicators"))
     assert "You are not the responsible officer for any indicator." in response.text
+
+
+def test_a_scorecard_too_large_to_print_is_a_message_on_its_page_not_an_error(client_for, scorecard, settings):
+    settings.PDF_MAX_HTML_BYTES = 1_000
+    client = client_for("board")
+    response = client.get(reverse("scorecards:scorecard-pdf", args=[scorecard.slug, MONTH.key]), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == detail_url(scorecard, f"period={MONTH.key}")
+    assert "This document is too long to print" in response.content.decode()
