@@ -17,7 +17,7 @@ from scorecards import judgements
 from scorecards.entry import EntryRow
 from scorecards.formatting import RAG_FILTER_CHOICES
 from scorecards.models import Indicator, Scorecard
-from scorecards.periods import MONTHLY, QUARTERLY, Period
+from scorecards.periods import MONTHLY, QUARTERLY, Period, PeriodError, parse_period
 from scorecards.selectors import default_period, period_choices
 from scorecards.services import TEXT_LIMIT
 
@@ -68,8 +68,8 @@ class ScorecardFilterForm(forms.Form):
         period = self.default
         if key:
             try:
-                parsed = Period.parse(key)
-            except ValueError:
+                parsed = parse_period(key)
+            except PeriodError:
                 parsed = None
             # A monthly scorecard reads by month or quarter; a quarterly one only by quarter.
             allowed = (MONTHLY, QUARTERLY) if self.scorecard.frequency == MONTHLY else (QUARTERLY,)
@@ -271,7 +271,7 @@ class _TextForm(forms.Form):
     @property
     def period(self) -> Period | None:
         key = self.cleaned_data.get("period")
-        return Period.parse(key) if key else None
+        return parse_period(key) if key else None
 
 
 class CommentaryForm(_TextForm):

@@ -23,8 +23,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
+
+from cscp.numbers import FigureError, parse_figure
 
 Number = int | float | Decimal
 
@@ -476,6 +478,10 @@ _OUT_OF_RANGE = {
 }
 
 
+# How the database keeps a figure (scorecards.models): 16 digits, four of them after the point.
+FIGURE_DIGITS = {"max_digits": 16, "decimal_places": 4}
+
+
 class InvalidValue(ValueError):
     """A typed value that cannot be saved; `messages` say what to enter instead."""
 
@@ -499,12 +505,6 @@ def clean_value(value: str | Number | None, unit: str) -> Decimal | None:
             text = text[:-1].strip()
         if not text:
             return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise InvalidValue([_NOT_A_NUMBER[unit]]) from None
-        if not number.is_finite():
-            raise InvalidValue([_NOT_A_NUMBER[unit]])
     else:
         try:
             converted = to_decimal(value)
@@ -512,7 +512,11 @@ def clean_value(value: str | Number | None, unit: str) -> Decimal | None:
             raise InvalidValue([_NOT_A_NUMBER[unit]]) from None
         if converted is None:  # a Suppressed value is not something anyone types
             raise InvalidValue([_NOT_A_NUMBER[unit]])
-        number = converted
+        text = str(converted) if converted.is_finite() else "NaN"
+    try:
+        number = parse_figure(text, **FIGURE_DIGITS, not_a_number=_NOT_A_NUMBER[unit])
+    except FigureError as error:
+        raise InvalidValue([str(error)]) from None
     messages = []
     if number < 0 or (unit == PERCENT and number > 100):
         messages.append(_OUT_OF_RANGE[unit])

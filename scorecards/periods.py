@@ -6,7 +6,7 @@ in that year: months 1 (April) to 12 (March), quarters 1 (April to June) to 4 (J
 the year itself. Keeping months and quarters on the same financial-year footing makes "the same period last
 year" and "the quarter this month falls in" simple arithmetic.
 
-Each period has a stable key for URLs, files and database columns, which `Period.parse` reads back:
+Each period has a stable key for URLs, files and database columns, which `parse_period` reads back:
 
     monthly    "2025-04"        the calendar month, as in ISO 8601 (January 2026 is "2026-01")
     quarterly  "FY2025-26-Q1"   the quarter of the financial year
@@ -19,6 +19,11 @@ The Department for Education publishes annual statistics for the "year ending 31
 Statistics (EES) `time_period` of 2025 with `time_identifier` "Reporting year" (children in need census,
 children looked after) is April 2024 to March 2025, the financial year 2024-25; the six-digit form 202425
 means the same year. `Period.from_ees_time_period` reads both.
+
+Text from outside (an address, a query string, an imported file) is read with `parse_period`, the one way in:
+it returns a period or raises `PeriodError`, whose message says how to write one, whatever the text. It accepts
+years from 1900 to 2200 only, so every period it returns has neighbours, a "same period last year" and years of
+history on either side; the constructor's wider range (1000 to 9998) keeps four-digit keys.
 
 Nothing here touches the database, so the models, importers and reports can all lean on it.
 """
@@ -57,6 +62,12 @@ MONTH_NAMES = (
 MIN_YEAR = 1000
 MAX_YEAR = 9998
 
+# The financial years a typed or imported key may name: centuries inside the constructor's range, so a page can
+# step back or forward years from any of them without leaving it.
+EARLIEST_TYPED_YEAR = 1900
+LATEST_TYPED_YEAR = 2200
+_LONGEST_KEY = len("FY2025-26-Q1")
+
 _MONTH_KEY = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
 _QUARTER_KEY = re.compile(r"FY(?P<year>\d{4})-(?P<next>\d{2})-Q(?P<quarter>\d)")
 _YEAR_KEY = re.compile(r"FY(?P<year>\d{4})-(?P<next>\d{2})")
@@ -87,6 +98,46 @@ def _as_date(day: datetime.date) -> datetime.date:
     return day
 
 
+class PeriodError(ValueError):
+    """Text that is not a period, or a period outside the years the product works with; the message says why."""
+
+
+_HOW_TO_WRITE = "write a month as 2025-04, a quarter as FY2025-26-Q1 and a financial year as FY2025-26"
+
+
+def parse_period(text: object) -> Period:
+    """The period `text` names exactly ("2025-04", "FY2025-26-Q1" or "FY2025-26"), in a
+    financial year from EARLIEST_TYPED_YEAR to LATEST_TYPED_YEAR. Raises PeriodError, and nothing else, for
+    anything that is not one."""
+    if not isinstance(text, str):
+        raise PeriodError(f"A period is written as text: {_HOW_TO_WRITE}.")
+    key = text
+    shown = repr(key) if len(key) <= _LONGEST_KEY else repr(key[:_LONGEST_KEY] + "…")
+    period = None
+    if len(key) <= _LONGEST_KEY and key.isascii():
+        if match := _MONTH_KEY.fullmatch(key):
+            month = int(match["month"])
+            if 1 <= month <= 12:
+                period = (MONTHLY, int(match["year"]) if month >= 4 else int(match["year"]) - 1, (month - 4) % 12 + 1)
+        elif match := _QUARTER_KEY.fullmatch(key):
+            year = int(match["year"])
+            if match["next"] == _two_digit_next_year(year) and 1 <= int(match["quarter"]) <= 4:
+                period = (QUARTERLY, year, int(match["quarter"]))
+        elif match := _YEAR_KEY.fullmatch(key):
+            year = int(match["year"])
+            if match["next"] == _two_digit_next_year(year):
+                period = (ANNUAL, year, 1)
+    if period is None:
+        raise PeriodError(f"{shown} is not a period: {_HOW_TO_WRITE}.")
+    frequency, year, index = period
+    if not EARLIEST_TYPED_YEAR <= year <= LATEST_TYPED_YEAR:
+        raise PeriodError(
+            f"{shown} is outside the years the scorecards cover: {_HOW_TO_WRITE}, for a financial year between "
+            f"{EARLIEST_TYPED_YEAR} and {LATEST_TYPED_YEAR}."
+        )
+    return Period(frequency, year, index)
+
+
 def _check_frequency(frequency: str) -> None:
     if frequency not in FREQUENCIES:
         raise ValueError(f"Unknown frequency {frequency!r}: use one of {', '.join(FREQUENCIES)}.")
@@ -108,7 +159,7 @@ class Period:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"A period's {name} must be a whole number, got {value!r}.")
         if not MIN_YEAR <= self.year <= MAX_YEAR:
-            raise ValueError(f"A period's year must be between {MIN_YEAR} and {MAX_YEAR}, got {self.year}.")
+            raise PeriodError(f"A period's year must be between {MIN_YEAR} and {MAX_YEAR}, got {self.year}.")
         count = PERIODS_PER_YEAR[self.frequency]
         if not 1 <= self.index <= count:
             raise ValueError(f"A {self.frequency} period's index must be between 1 and {count}, got {self.index}.")
@@ -157,25 +208,8 @@ class Period:
 
     @classmethod
     def parse(cls, key: str) -> Period:
-        """Read a period back from its `key`: "2025-04", "FY2025-26-Q1" or "FY2025-26"."""
-        if not isinstance(key, str):
-            raise TypeError(f"A period key is text, got {key!r}.")
-        if match := _MONTH_KEY.fullmatch(key):
-            month = int(match["month"])
-            if 1 <= month <= 12:
-                return cls.for_month(int(match["year"]), month)
-        elif match := _QUARTER_KEY.fullmatch(key):
-            year = int(match["year"])
-            if match["next"] == _two_digit_next_year(year) and 1 <= int(match["quarter"]) <= 4:
-                return cls.for_quarter(year, int(match["quarter"]))
-        elif match := _YEAR_KEY.fullmatch(key):
-            year = int(match["year"])
-            if match["next"] == _two_digit_next_year(year):
-                return cls.for_financial_year(year)
-        raise ValueError(
-            f"{key!r} is not a period: write a month as 2025-04, a quarter as FY2025-26-Q1 "
-            "and a financial year as FY2025-26."
-        )
+        """Read a period back from its `key`: "2025-04", "FY2025-26-Q1" or "FY2025-26" (see `parse_period`)."""
+        return parse_period(key)
 
     @classmethod
     def from_ees_time_period(cls, time_period: str | int, time_identifier: str | None = None) -> Period:
@@ -231,7 +265,9 @@ class Period:
     @property
     def end(self) -> datetime.date:
         """The last day of the period (inclusive)."""
-        return self.next().start - datetime.timedelta(days=1)
+        # Worked out from dates rather than from next(), which the last year the constructor allows has not got.
+        months = 3 + self._first_month_offset + _MONTHS_PER_PERIOD[self.frequency]
+        return datetime.date(self.year + months // 12, months % 12 + 1, 1) - datetime.timedelta(days=1)
 
     def contains(self, day: datetime.date) -> bool:
         """Whether `day` falls within the period."""

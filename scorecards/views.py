@@ -28,7 +28,7 @@ from scorecards.forms import ChallengeForm, CommentaryForm, ResponseForm, Scorec
 from scorecards.generation import render_report_pdf, render_scorecard_pdf, report_file_name
 from scorecards.imports.runs import kinds_for
 from scorecards.models import Challenge, Indicator, Scorecard, ScorecardReport
-from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period
+from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period, PeriodError, parse_period
 from scorecards.reports import indicator_context, scorecard_body_html, scorecard_context
 from scorecards.rules import is_responsible_for_any_indicator
 from scorecards.selectors import main_scorecard
@@ -55,8 +55,8 @@ def _scorecard(request: HttpRequest, slug: str) -> Scorecard:
 
 def _period_or_404(key: str, allowed: tuple[str, ...]) -> Period:
     try:
-        period = Period.parse(key)
-    except (TypeError, ValueError) as error:
+        period = parse_period(key)
+    except PeriodError as error:
         raise Http404 from error
     if period.frequency not in allowed:
         raise Http404

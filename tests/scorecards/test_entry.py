@@ -179,3 +179,36 @@ def test_a_quarterly_period_shows_the_quarterly_indicators(client_for, partnersh
     text = client_for("officer").get(url(quarter)).text
     assert "Q01: Indicator Q01" in text
     assert Indicator.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1e999999", "Enter a number smaller than 1,000,000,000,000"),
+        ("1e9999999999", "Enter a number smaller than 1,000,000,000,000"),
+        ("9" * 400, "Enter a number smaller than 1,000,000,000,000"),
+        ("NaN", "Enter a count as a whole number"),
+        ("Infinity", "Enter a count as a whole number"),
+        ("-Infinity", "Enter a count as a whole number"),
+    ],
+)
+def test_a_figure_beyond_any_column_is_refused_beside_its_field(client_for, indicators, text, message):
+    timely, referrals, _ = indicators
+    for fields, field in (
+        ({"value-REF": text}, "value-REF"),
+        ({"numerator-TIME": text, "denominator-TIME": "9"}, "numerator-TIME"),
+    ):
+        response = post(client_for("officer"), timely.pk, referrals.pk, **fields)
+        assert response.status_code == 200
+        name = field.replace("TIME", str(timely.pk)).replace("REF", str(referrals.pk))
+        errors = response.context["form"].errors.get(name, [])
+        assert any(message.replace("a count", "the numerator") in error or message in error for error in errors), errors
+        assert text[:50] in response.text  # what was typed is kept
+        assert not IndicatorValue.objects.filter(period_key=MONTH.key).exists()
+
+
+def test_the_form_reads_figures_into_the_columns_they_are_kept_in():
+    from scorecards.judgements import FIGURE_DIGITS
+
+    field = IndicatorValue._meta.get_field("value")
+    assert {"max_digits": field.max_digits, "decimal_places": field.decimal_places} == FIGURE_DIGITS

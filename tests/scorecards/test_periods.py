@@ -12,6 +12,7 @@ from scorecards.periods import (
     MONTHLY,
     QUARTERLY,
     Period,
+    PeriodError,
     financial_year_label,
     financial_year_of,
     quarter_of,
@@ -245,7 +246,7 @@ def test_a_key_that_names_no_period_is_refused_with_the_forms_that_work(key):
 
 
 def test_parse_refuses_what_is_not_text():
-    with pytest.raises(TypeError):
+    with pytest.raises(PeriodError, match="written as text"):
         Period.parse(202504)  # type: ignore[arg-type]
 
 
