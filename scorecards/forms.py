@@ -22,6 +22,10 @@ from scorecards.selectors import default_period, period_choices
 from scorecards.services import TEXT_LIMIT
 
 
+# A figure's box takes at most limits.NUMBER characters; longer text is no number this product stores.
+FIGURE_TOO_LONG = {"max_length": f"Enter a number of {limits.NUMBER} characters or fewer"}
+
+
 class ScorecardFilterForm(forms.Form):
     """The scorecard's side-column filters: which period, and which indicators. A GET form, so a filtered
     scorecard has an address people can share."""
@@ -121,6 +125,7 @@ class ValueEntryForm(forms.Form):
                     label=f"Numerator for {indicator.code}",
                     required=False,
                     max_length=limits.NUMBER,
+                    error_messages=FIGURE_TOO_LONG,
                     initial=_plain(row.value.numerator) if row.value else "",
                     help_text=indicator.numerator_definition,
                 )
@@ -128,6 +133,7 @@ class ValueEntryForm(forms.Form):
                     label=f"Denominator for {indicator.code}",
                     required=False,
                     max_length=limits.NUMBER,
+                    error_messages=FIGURE_TOO_LONG,
                     initial=_plain(row.value.denominator) if row.value else "",
                     help_text=indicator.denominator_definition,
                 )
@@ -136,6 +142,7 @@ class ValueEntryForm(forms.Form):
                     label=f"Value for {indicator.code} ({unit_words})",
                     required=False,
                     max_length=limits.NUMBER,
+                    error_messages=FIGURE_TOO_LONG,
                     initial=_plain(row.value.value) if row.value else "",
                 )
             self.fields[f"commentary-{pk}"] = forms.CharField(
