@@ -73,7 +73,7 @@ def _calls_by_view() -> dict[str, set[str]]:
 
 
 def _helpers_reaching(calls: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Each view's calls with those of the module's own helpers it calls (one level is enough here, twice to be safe)."""
+    """Each view's calls with those of its own module's helpers that it calls (two levels deep)."""
     by_short = {}
     for qualified in calls:
         module, _, short = qualified.rpartition(".")
