@@ -169,7 +169,11 @@ def _choice_values(field) -> list[str]:
 
 
 def _upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name or "file", content, content_type="application/octet-stream")
+    # A browser sends a file's name without its folders; a name that is only folders or dots it sends as no name.
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return SimpleUploadedFile(
+        base if base not in ("", ".", "..") else "file", content, content_type="application/octet-stream"
+    )
 
 
 uploads = st.builds(
