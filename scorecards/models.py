@@ -579,9 +579,10 @@ class PublishedSource(models.Model):
 
     @property
     def citation(self) -> str:
-        """"Department for Education, Children in need, reporting year 2025, Open Government Licence v3.0"."""
+        """ "Department for Education, Children in need, reporting year 2025, Open Government Licence v3.0"."""
         published = f"published {self.published_on.day} {self.published_on:%B %Y}" if self.published_on else ""
-        return ", ".join(part for part in (self.publisher, self.publication, self.release, published, self.licence) if part)
+        parts = (self.publisher, self.publication, self.release, published, self.licence)
+        return ", ".join(part for part in parts if part)
 
 
 class IndicatorMapping(models.Model):

@@ -655,9 +655,11 @@ def _add_sources(rows: list[IndicatorData]) -> None:
         points += [("statistical neighbours", point) for point in row.neighbours]
         shown[row.pk] = [(label, point.source) for label, point in points if point is not None and point.source]
     files = {source for pairs in shown.values() for _, source in pairs}
-    citations = {
-        source.file_name: source.citation for source in PublishedSource.objects.filter(file_name__in=files)
-    } if files else {}
+    citations = (
+        {source.file_name: source.citation for source in PublishedSource.objects.filter(file_name__in=files)}
+        if files
+        else {}
+    )
     for row in rows:
         by_source: dict[str, list[str]] = {}
         for label, source in shown[row.pk]:

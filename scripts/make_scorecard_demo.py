@@ -93,6 +93,7 @@ TOLERANCE = {"percent": 3, "rate_per_10000": 5, "count": 5, "days": 2, "ratio": 
 PERIODS = {"monthly": 36, "quarterly": 12, "annual": 3}
 PER_YEAR = {"monthly": 12, "quarterly": 4, "annual": 1}
 
+
 def r1(value: float) -> float:
     return round(value, 1)
 

@@ -7,13 +7,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from cscp.models import Notification, Person
 from cscp.sections import demo_loaders
 from scorecards import judgements
 from scorecards.demo import ScorecardDemo
-from django.urls import reverse
-
 from scorecards.models import Area, Commentary, ComparatorValue, Indicator, IndicatorValue, Scorecard, Target
 from scorecards.periods import MONTHLY, Period
 from scorecards.selectors import scorecard_data

@@ -44,7 +44,9 @@ def test_the_extract_keeps_only_the_demos_areas_with_the_published_cells(dfe_dir
     with (made / name).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     with (dfe_dir / name).open(encoding="utf-8-sig") as handle:
-        published = {(row["time_period"], row["old_la_code"], row["region_code"]): row for row in csv.DictReader(handle)}
+        published = {
+            (row["time_period"], row["old_la_code"], row["region_code"]): row for row in csv.DictReader(handle)
+        }
 
     authorities = {row["old_la_code"] for row in rows if row["geographic_level"] == "Local authority"}
     # Cumbria, Cumberland, Westmorland and Furness and Cumbria's ten statistical neighbours (2021 model).
