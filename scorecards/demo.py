@@ -1,9 +1,14 @@
 """The demo partnership's scorecards, from the data files in scorecards/demo_data/.
 
 Three scorecards (the partnership's main one, the Hub Programme Board's and the MET Strategy Group's), their
-indicators with targets, milestones, three years of values, commentary and a challenge; and comparators imported
-through the same importers as the DfE's real files, from files of our own in the DfE's layout. The files are made by
-scripts/make_scorecard_demo.py (the figures are invented).
+indicators with targets, milestones, three years of values, commentary and a challenge, made by
+scripts/make_scorecard_demo.py (the local figures are invented, on the scale of the published ones); and the
+comparators: the figures the DfE (and ONS) published for England, the North West, the partnership's authorities and
+its statistical neighbours, in scorecards/demo_data/published/ (an extract of the published files made by
+scripts/extract_published_figures.py, with sources.csv naming each release and its licence). They are imported
+through the same importers as an upload, under the published file's name, so each value records the release it came
+from as an import of that file would: importing the whole file later finds them unchanged, and a newer release
+supersedes them.
 
 Local values are placed relative to the last complete period when the demo is loaded (`periods_ago`), so a fresh
 demo's scorecard is current. As every demo loader does, this one creates what is missing and never changes what
@@ -33,6 +38,7 @@ from scorecards.models import (
     IndicatorMapping,
     IndicatorValue,
     Milestone,
+    PublishedSource,
     Scorecard,
     ScorecardIndicator,
     Target,
@@ -41,15 +47,15 @@ from scorecards.periods import MONTHLY, QUARTERLY, Period
 from scorecards.services import CUMBRIA_SPANS, INDICATOR_FIELDS, clean_row, comparator_setup
 
 ANNUAL = "annual"
-COMPARATOR_FILES = [
-    ("ons", "demo_ons_population.csv"),
-    ("ees", "demo_c1_referrals.csv"),
-    ("ees", "demo_d3_cpp_subsequent.csv"),
-    ("ees", "demo_b1_children_in_need.csv"),
-    ("ees", "demo_cla_rate.csv"),
-    ("sn2021", "demo_sn_2021.csv"),
-    ("lait", "demo_lait.csv"),
-]
+PUBLISHED = "published"
+# published/sources.csv: each published file, the importer it goes through and the release it is.
+SOURCE_COLUMNS = ("file", "kind", "publisher", "publication")
+SOURCE_OPTIONAL = ("release", "published_on", "url", "licence")
+# The order they are imported in: the population first (the rates are worked out from it), then the EES files
+# (which name each authority with both its codes), a release before an
+# older one (which only adds the years the newer one does not cover).
+IMPORT_ORDER = ("ons", "ees", "sn2021", "lait")
+LAIT_DICTIONARY = "lait_dictionary_key_measures.csv"
 # indicators.csv: an indicator's fields as the indicator form edits them (its baseline is worked out from its first
 # value), then the themes and scorecards it is on, and the published measure it maps to with the mapping's role.
 OWN_FIELDS = tuple(name for name in INDICATOR_FIELDS if name not in ("baseline_value", "baseline_period", "is_active"))
@@ -63,12 +69,19 @@ def _decimal(row: Row, column: str) -> Decimal | None:
         raise row.error("write a number", column) from None
 
 
+def _latest_year(row: Row) -> int:
+    """The latest year a release covers, from its name ("reporting year 2025"), so newer releases go first."""
+    digits = [int(word) for word in row["release"].replace("-", " ").split() if word.isdigit()]
+    return max(digits, default=0)
+
+
 class ScorecardDemo(DemoLoader):
     name = "Scorecards"
     event = "scorecards.demo.seeded"
     data_dir = Path(__file__).resolve().parent / "demo_data"
     labels = {
         "comparator_value": "comparator value",
+        "source": "published source",
         "scorecard": "scorecard",
         "indicator": "indicator",
         "entry": "scorecard entry",
@@ -112,20 +125,48 @@ class ScorecardDemo(DemoLoader):
             neighbours_of="909",
             neighbour_model_year=2021,
         )
-        for kind, name in COMPARATOR_FILES:
-            content = self.files.path(name).read_bytes()
-            if kind == "ons":
-                outcome = comparators.import_ons(content, file_name=name)
-            elif kind == "ees":
-                outcome = comparators.import_ees(content, file_name=name)
-            elif kind == "sn2021":
-                outcome = comparators.import_neighbours(content, year=2021, file_name=name)
-            else:
-                dictionary = self.files.path("demo_lait_dictionary.csv").read_bytes()
-                outcome = comparators.import_lait(content, dictionary, file_name=name)
-            if outcome.problems:
-                raise DemoDataError(f"{shown(self.files.path(name))}: {outcome.problems[0]}")
+        sources = self.rows(f"{PUBLISHED}/sources.csv", SOURCE_COLUMNS, SOURCE_OPTIONAL)
+        for row in sources:
+            if row["kind"] not in IMPORT_ORDER:
+                raise row.error(f"write one of {', '.join(IMPORT_ORDER)}", "kind")
+        ordered = sorted(sources, key=lambda row: (IMPORT_ORDER.index(row["kind"]), -_latest_year(row)))
+        for row in ordered:
+            self.import_published(row)
+        self.load_sources(sources)
+
+    def import_published(self, row: Row) -> None:
+        """One published file, through the importer an upload of it would use, under its own name."""
+        name = row["file"]
+        path = self.files.path(f"{PUBLISHED}/{name}")
+        content = path.read_bytes()
+        kind = row["kind"]
+        if kind == "ons":
+            outcome = comparators.import_ons(content, file_name=name)
+        elif kind == "ees":
+            outcome = comparators.import_ees(content, file_name=name)
+        elif kind == "sn2021":
+            outcome = comparators.import_neighbours(content, year=2021, file_name=name)
+        else:
+            dictionary = self.files.path(f"{PUBLISHED}/{LAIT_DICTIONARY}").read_bytes()
+            outcome = comparators.import_lait(content, dictionary, file_name=name, dictionary_name=LAIT_DICTIONARY)
+        if outcome.problems:
+            raise DemoDataError(f"{shown(path)}: {outcome.problems[0]}")
+        if kind != "sn2021":
             self.created["comparator_value"] += outcome.created
+
+    def load_sources(self, rows: list[Row]) -> None:
+        existing = {source.file_name: source for source in PublishedSource.objects.all()}
+        for row in rows:
+            values = {
+                "file_name": row["file"],
+                "publisher": row["publisher"],
+                "publication": row["publication"],
+                "release": row["release"],
+                "published_on": row.date("published_on", blank=True),
+                "url": row["url"],
+                "licence": row["licence"],
+            }
+            self.ensure("source", PublishedSource, existing, row["file"], values, row)
 
     def load_scorecards(self) -> dict[str, Scorecard]:
         existing = {s.slug: s for s in Scorecard.objects.all()}

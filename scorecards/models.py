@@ -557,6 +557,34 @@ class ComparatorValue(PeriodFields):
         return f"{self.measure.code} {self.area.code} {self.period_key}: {shown}"
 
 
+class PublishedSource(models.Model):
+    """Who published a file of comparator figures, which release it is, where it is and under what licence.
+
+    Matched to comparator values by the file's name (`ComparatorValue.source_file`), so a value imported from
+    the same file, by the demo or by an upload, names the same release wherever it is shown."""
+
+    file_name = models.CharField(max_length=300, unique=True, help_text="The file's name, as its values record it")
+    publisher = models.CharField(max_length=200, help_text="For example Department for Education")
+    publication = models.CharField(max_length=300, help_text="For example Children in need")
+    release = models.CharField(max_length=100, blank=True, help_text="For example reporting year 2025")
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField("address", max_length=500, blank=True)
+    licence = models.CharField(max_length=200, blank=True, help_text="For example Open Government Licence v3.0")
+
+    class Meta:
+        ordering = ["file_name"]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    @property
+    def citation(self) -> str:
+        """ "Department for Education, Children in need, reporting year 2025, Open Government Licence v3.0"."""
+        published = f"published {self.published_on.day} {self.published_on:%B %Y}" if self.published_on else ""
+        parts = (self.publisher, self.publication, self.release, published, self.licence)
+        return ", ".join(part for part in parts if part)
+
+
 class IndicatorMapping(models.Model):
     """Which published measure feeds an indicator, and as what."""
 

@@ -31,10 +31,12 @@ whatever the number of indicators (pinned in tests/scorecards/test_models.py):
         england, region, sn_average: ComparatorPoint | None; neighbours: list[ComparatorPoint] (closest first)
         sn_rank: judgements.Rank | None            the partnership among its neighbours (1 = best)
         england_quartile: int | None               1 (best) to 4 among English local authorities
+        comparator_sources: list[str]              where the published figures shown came from, one sentence a
+                                                   release: "England and North West: Department for Education, ..."
         commentary: CommentaryData | None; challenges: list[ChallengeData] (each with its responses)
 
     ValuePoint(period, value, numerator, denominator, source)       source "" where the period has no value
-    ComparatorPoint(area_code, area_name, role, period, value, symbol, note)
+    ComparatorPoint(area_code, area_name, role, period, value, symbol, note, source)
         role: "partnership", "england", "region", "sn_average" or "neighbour"; value None with `symbol`
         (DfE's reason, e.g. "c") when not published
 
@@ -67,6 +69,7 @@ from scorecards.models import (
     IndicatorValue,
     Milestone,
     Neighbour,
+    PublishedSource,
     Scorecard,
     ScorecardIndicator,
     ScorecardReport,
@@ -108,6 +111,7 @@ class ComparatorPoint:
     value: Decimal | None
     symbol: str = ""
     note: str = ""
+    source: str = ""  # the file it was imported from (PublishedSource.file_name)
 
     @property
     def period_key(self) -> str:
@@ -208,6 +212,7 @@ class IndicatorData:
     neighbours: list[ComparatorPoint] = field(default_factory=list)
     sn_rank: judgements.Rank | None = None
     england_quartile: int | None = None
+    comparator_sources: list[str] = field(default_factory=list)
     commentary: CommentaryData | None = None
     challenges: list[ChallengeData] = field(default_factory=list)
 
@@ -563,13 +568,14 @@ def _add_comparators(rows: list[IndicatorData], settings: ComparatorSettings | N
             "value",
             "symbol",
             "note",
+            "source_file",
         )
     )
     # measure → period key → area id → point
     table: dict[int, dict[str, dict[int, ComparatorPoint]]] = defaultdict(lambda: defaultdict(dict))
     england_ids: set[int] = set()
     la_ids: set[int] = set()
-    for measure_id, area_id, code, name, level, key, value, symbol, note in rows_found:
+    for measure_id, area_id, code, name, level, key, value, symbol, note, source in rows_found:
         if level == Area.Level.COUNTRY:
             if code != "E92000001":
                 continue
@@ -582,7 +588,9 @@ def _add_comparators(rows: list[IndicatorData], settings: ComparatorSettings | N
         else:
             la_ids.add(area_id)
             role = NEIGHBOUR
-        table[measure_id][key][area_id] = ComparatorPoint(code, name, role, Period.parse(key), value, symbol, note)
+        table[measure_id][key][area_id] = ComparatorPoint(
+            code, name, role, Period.parse(key), value, symbol, note, source
+        )
     neighbour_set = set(neighbour_ids)
     for row in rows:
         measure_id = published_measure.get(row.pk)
@@ -632,6 +640,41 @@ def _add_comparators(rows: list[IndicatorData], settings: ComparatorSettings | N
             row.sn_rank = judgements.rank(ours.value, present, polarity=row.polarity)
             everyone = [point.value for area_id, point in by_area.items() if area_id in la_ids]
             row.england_quartile = judgements.quartile(ours.value, everyone, polarity=row.polarity)
+    _add_sources(rows)
+
+
+def _add_sources(rows: list[IndicatorData]) -> None:
+    """Name the release of every published figure each row shows, grouped by release, in the order shown."""
+    shown: dict[int, list[tuple[str, str]]] = {}
+    for row in rows:
+        points = [
+            ("ours (published)", row.published),
+            ("England", row.england),
+            (row.region.area_name if row.region else "", row.region),
+        ]
+        points += [("statistical neighbours", point) for point in row.neighbours]
+        shown[row.pk] = [(label, point.source) for label, point in points if point is not None and point.source]
+    files = {source for pairs in shown.values() for _, source in pairs}
+    citations = (
+        {source.file_name: source.citation for source in PublishedSource.objects.filter(file_name__in=files)}
+        if files
+        else {}
+    )
+    for row in rows:
+        by_source: dict[str, list[str]] = {}
+        for label, source in shown[row.pk]:
+            labels = by_source.setdefault(source, [])
+            if label not in labels:
+                labels.append(label)
+        row.comparator_sources = [
+            f"{_joined(labels)}: {citations.get(source) or f'imported from {source}'}"
+            for source, labels in by_source.items()
+        ]
+
+
+def _joined(words: list[str]) -> str:
+    text = words[0][:1].upper() + words[0][1:]
+    return text if len(words) == 1 else f"{', '.join([text, *words[1:-1]])} and {words[-1]}"
 
 
 def _judge(row: IndicatorData) -> None:

@@ -5,11 +5,12 @@
 Reads the scorecards and indicators, as a person describes them, from scripts/scorecard_demo.yaml (each indicator's
 fields by name: its unit, polarity, typical level and trend, the latest value and RAG the demo's story needs...) and
 writes into scorecards/demo_data/ (or FOLDER) the files `scorecards.demo` loads: indicators.csv, scorecards.csv,
-targets.csv, milestones.csv, values.csv, commentary.csv, challenges.csv, and comparator files of our own in the same
-layout as the Department for Education's (demo_ons_population.csv, demo_c1_referrals.csv, demo_d3_cpp_subsequent.csv,
-demo_b1_children_in_need.csv, demo_cla_rate.csv, demo_sn_2021.csv, demo_lait.csv, demo_lait_dictionary.csv). Every
-figure is made up (plausible, not real) and the output is the same on every run (a fixed random seed), so the
-committed files are exactly what the script makes (tests/scripts/test_make_scorecard_demo.py checks it).
+targets.csv, milestones.csv, values.csv, commentary.csv and challenges.csv. Every local figure is made up
+(plausible, not real), on the scale of the partnership's published figure where the indicator maps to one (the
+level of "Referrals per 10,000 children" is near the DfE's figure for Cumbria's authorities; the published figures
+themselves are the real ones, in scorecards/demo_data/published/, made by scripts/extract_published_figures.py).
+The output is the same on every run (a fixed random seed), so the committed files are exactly what the script makes
+(tests/scripts/test_make_scorecard_demo.py checks it).
 
 Local values are placed relative to the last complete period when the demo is loaded (`periods_ago`, `years_ago`), so
 a fresh demo shows a current scorecard: its latest month has red and amber indicators, some without commentary, and
@@ -91,32 +92,6 @@ def blank(value) -> str:
 TOLERANCE = {"percent": 3, "rate_per_10000": 5, "count": 5, "days": 2, "ratio": 0.05}
 PERIODS = {"monthly": 36, "quarterly": 12, "annual": 3}
 PER_YEAR = {"monthly": 12, "quarterly": 4, "annual": 1}
-
-# Areas in the DfE files of our own: England, the North West, the partnership's authorities, Cumbria's statistical
-# neighbours (2021 model) and a few North West authorities.
-ENGLAND = ("E92000001", "England")
-NORTH_WEST = ("E12000002", "North West")
-CUMBRIA = ("909", "E10000006", "Cumbria", 90500)
-NEW_AUTHORITIES = [("942", "E06000063", "Cumberland", 52000), ("943", "E06000064", "Westmorland and Furness", 39200)]
-NEIGHBOURS = [
-    ("925", "E10000019", "Lincolnshire", "E12000004", "East Midlands", 150000, "Extremely close"),
-    ("926", "E10000020", "Norfolk", "E12000006", "East of England", 180000, "Very close"),
-    ("830", "E10000007", "Derbyshire", "E12000004", "East Midlands", 160000, "Very close"),
-    ("891", "E10000024", "Nottinghamshire", "E12000004", "East Midlands", 170000, "Very close"),
-    ("860", "E10000028", "Staffordshire", "E12000005", "West Midlands", 180000, "Close"),
-    ("885", "E10000034", "Worcestershire", "E12000005", "West Midlands", 125000, "Close"),
-    ("935", "E10000029", "Suffolk", "E12000006", "East of England", 160000, "Close"),
-    ("940", "E06000061", "North Northamptonshire", "E12000004", "East Midlands", 80000, "Close"),
-    ("893", "E06000051", "Shropshire", "E12000005", "West Midlands", 62000, "Somewhat close"),
-    ("878", "E10000008", "Devon", "E12000009", "South West", 150000, "Somewhat close"),
-]
-NORTH_WEST_LAS = [
-    ("888", "E10000017", "Lancashire", 270000),
-    ("895", "E06000049", "Cheshire East", 85000),
-    ("890", "E06000009", "Blackpool", 30000),
-    ("340", "E08000011", "Knowsley", 36000),
-]
-YEARS = range(2019, 2026)  # years ending 31 March 2019 to 2025
 
 
 def r1(value: float) -> float:
@@ -252,247 +227,6 @@ def local_files(definitions: dict, out: Path, rng: random.Random) -> None:
             )
 
 
-# DfE-layout files ----------------------------------------------------------------------------------------------
-
-EES_AREA = [
-    "time_period",
-    "time_identifier",
-    "geographic_level",
-    "country_code",
-    "country_name",
-    "region_code",
-    "region_name",
-    "old_la_code",
-    "new_la_code",
-    "la_name",
-]
-
-
-def areas(year_ending: int):
-    """(level, old, new, name, region code, region name, children) for the areas that existed that year."""
-    yield ("National", "", "", "", "", "", 12_100_000)
-    yield ("Regional", "", "", "", NORTH_WEST[0], NORTH_WEST[1], 1_600_000)
-    if year_ending <= 2023:
-        yield ("Local authority", CUMBRIA[0], CUMBRIA[1], CUMBRIA[2], *NORTH_WEST, CUMBRIA[3])
-    else:
-        for old, new, name, children in NEW_AUTHORITIES:
-            yield ("Local authority", old, new, name, *NORTH_WEST, children)
-    for old, new, name, region, region_name, children, _ in NEIGHBOURS:
-        yield ("Local authority", old, new, name, region, region_name, children)
-    for old, new, name, children in NORTH_WEST_LAS:
-        yield ("Local authority", old, new, name, *NORTH_WEST, children)
-
-
-def area_cells(period: str, level: str, old: str, new: str, name: str, region: str, region_name: str) -> list:
-    return [
-        period,
-        "Reporting year",
-        level,
-        ENGLAND[0],
-        ENGLAND[1],
-        region if level != "National" else "",
-        region_name if level != "National" else "",
-        old,
-        new,
-        name,
-    ]
-
-
-def factor(name: str) -> float:
-    """A steady difference between areas, so each area's figures look like its own."""
-    return 0.75 + (sum(ord(char) for char in name) % 50) / 100
-
-
-def ees_file(out: Path, name: str, extra: list[str], make) -> None:
-    with (out / name).open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(EES_AREA + extra)
-        for year in YEARS:
-            for level, old, new, area_name, region, region_name, children in areas(year):
-                key = area_name or region_name or "England"
-                writer.writerow(
-                    area_cells(str(year), level, old, new, area_name, region, region_name) + make(year, key, children)
-                )
-        # Rows for Cumbria after it was replaced, and for the new authorities before, as DfE publishes them.
-        for year in YEARS:
-            if year >= 2024:
-                gone = [(CUMBRIA[0], CUMBRIA[1], CUMBRIA[2])]
-            else:
-                gone = [(old, new, area_name) for old, new, area_name, _ in NEW_AUTHORITIES]
-            for old, new, area_name in gone:
-                writer.writerow(
-                    area_cells(str(year), "Local authority", old, new, area_name, *NORTH_WEST) + make(year, None, 0)
-                )
-
-
-def population(year: int, children: int) -> int:
-    return round(children * (1 + (year - 2022) * 0.002))
-
-
-def demo_files(out: Path, rng: random.Random) -> None:
-    def ons(year, key, children):
-        if key is None:
-            return ["Children aged 0 to 17 years", "x"]
-        return ["Children aged 0 to 17 years", population(year, children)]
-
-    # The ONS file's time_period is the mid-year of the estimate: 2018 to 2024.
-    with (out / "demo_ons_population.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(EES_AREA + ["age_group", "population_estimate"])
-        for year in YEARS:
-            for level, old, new, area_name, region, region_name, children in areas(year):
-                writer.writerow(
-                    area_cells(str(year - 1), level, old, new, area_name, region, region_name)
-                    + ons(year, area_name, children)
-                )
-
-    def c1(year, key, children):
-        if key is None:
-            return ["Referrals and Re-referrals", "z", "z", "z"]
-        referrals = round(children * 0.0050 * factor(key) * (1 - (year - 2019) * 0.01) * rng.uniform(0.95, 1.05))
-        if key == "Westmorland and Furness":
-            return (
-                ["Referrals and Re-referrals", referrals, "c", "c"]
-                if year == 2024
-                else [
-                    "Referrals and Re-referrals",
-                    referrals,
-                    round(referrals * 0.16),
-                    r1(round(referrals * 0.16) / referrals * 100),
-                ]
-            )
-        again = round(referrals * 0.21 * factor(key[::-1]) * rng.uniform(0.9, 1.1))
-        return ["Referrals and Re-referrals", referrals, again, r1(again / referrals * 100)]
-
-    ees_file(out, "demo_c1_referrals.csv", ["category", "referral_count", "rereferral_count", "rereferral_percent"], c1)
-
-    def d3(year, key, children):
-        if key is None:
-            return ["Child Protection Plans which are a second or subsequent plan", "z", "z", "z"]
-        starts = round(children * 0.0045 * factor(key) * rng.uniform(0.9, 1.1))
-        again = round(starts * 0.23 * rng.uniform(0.8, 1.2))
-        return ["Child Protection Plans which are a second or subsequent plan", starts, again, r1(again / starts * 100)]
-
-    ees_file(
-        out, "demo_d3_cpp_subsequent.csv", ["category", "CPP_start", "CPP_subsequent", "CPP_subsequent_percent"], d3
-    )
-
-    def b1(year, key, children):
-        if key is None:
-            return ["Children in Need", "z"]
-        return ["Children in Need", round(children * 0.0330 * factor(key) * rng.uniform(0.95, 1.05))]
-
-    ees_file(out, "demo_b1_children_in_need.csv", ["category", "At31_episodes"], b1)
-
-    def cla(year, key, children):
-        if key is None:
-            return ["Children looked after on 31 March each year", "x", "z", "z"]
-        estimate = population(year, children)
-        count = round(estimate * 0.0072 * factor(key) * (1 + (year - 2019) * 0.015))
-        return ["Children looked after on 31 March each year", estimate, count, round(count / estimate * 10000)]
-
-    ees_file(
-        out, "demo_cla_rate.csv", ["population_type", "population_estimate", "children_count", "rate_per_10000"], cla
-    )
-
-    # Statistical neighbours, 2021 layout: SN1..SN10, each followed by a column called SNP.
-    with (out / "demo_sn_2021.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        header = ["LA num", "LA Name", "LA number", "GOInd", "GOReg"]
-        for number in range(1, 11):
-            header += [f"SN{number}", "SNP"]
-        writer.writerow(header)
-        row = [CUMBRIA[0], CUMBRIA[2], CUMBRIA[0], 2, "North West"]
-        for old, _, _, _, _, _, closeness in NEIGHBOURS:
-            row += [old, closeness]
-        writer.writerow(row)
-        for old, _, name, _, region_name, _, _ in NEIGHBOURS:
-            others = [CUMBRIA[0]] + [n[0] for n in NEIGHBOURS if n[0] != old][:9]
-            row = [old, name, old, 1, region_name]
-            for rank, other in enumerate(others):
-                row += [other, ["Very close", "Close", "Somewhat close"][min(2, rank // 4)]]
-            writer.writerow(row)
-
-    # LAIT: rates and percentages by year ending 31 March, with a dictionary that gives each one's polarity.
-    measures = [
-        (
-            "Continue_Assess_Comp",
-            "Continuous assessments completed within 45 working days",
-            "High",
-            "% completed to time",
-            84,
-            6,
-        ),
-        (
-            "CP_conf_15days",
-            "Percentage of child protection conferences held within 15 days",
-            "High",
-            "% conferences held",
-            79,
-            8,
-        ),
-        (
-            "CPPlans2yrsActive",
-            "Child Protection Plans lasting 2 years or more as at 31 March",
-            "Low",
-            "% of children",
-            3.5,
-            1.2,
-        ),
-        ("CPP_rate", "Child Protection Plans rate per 10,000", "-", "Rate per 10,000", 42, 8),
-        ("Section_47", "Section 47 enquiries rate per 10,000 children", "-", "Rate per 10,000", 180, 40),
-        ("Children_missing", "% Children looked after who were missing", "-", "% of children", 10.5, 3),
-    ]
-    with (out / "demo_lait_dictionary.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "Measure_code",
-                "Topic",
-                "Measure",
-                "Measure_short",
-                "Polarity",
-                "y_axis_name",
-                "Description",
-                "Methodology",
-                "Hyperlink(s)",
-                "Year_Type",
-            ]
-        )
-        for number, (code, title, polarity, axis, _, _) in enumerate(measures, start=300):
-            writer.writerow(
-                [
-                    number,
-                    "Children's social care",
-                    title,
-                    code,
-                    polarity,
-                    axis,
-                    f"{title} (demo figures).",
-                    "Made-up figures for the demo.",
-                    "",
-                    "Financial Year",
-                ]
-            )
-    with (out / "demo_lait.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA Number", "Region"])
-        for code, title, _, axis, level, spread in measures:
-            for position, year in enumerate(YEARS):
-                places = [("England", "970.0", "NA", 1.0), ("North West", "981.0", "NA", 1.03)]
-                if year <= 2023:
-                    places.append((CUMBRIA[2], f"{CUMBRIA[0]}.0", "North West", factor("Cumbria")))
-                else:
-                    places += [(name, f"{old}.0", "North West", factor(name)) for old, _, name, _ in NEW_AUTHORITIES]
-                places += [(n[2], f"{n[0]}.0", n[4], factor(n[2])) for n in NEIGHBOURS]
-                for name, number, region, weight in places:
-                    value = level + (weight - 1) * spread + rng.gauss(0, spread * 0.15)
-                    value = max(value, 0.1)
-                    if axis.startswith("%"):
-                        value = min(value, 99.9)
-                    writer.writerow([code, title if position == 0 else "", year, name, r1(value), number, region])
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description="Make the demo scorecards' data files from scripts/scorecard_demo.yaml"
@@ -500,10 +234,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=OUTPUT, help=f"the folder to write them in (default: {OUTPUT})")
     out = parser.parse_args(argv).out
     out.mkdir(parents=True, exist_ok=True)
-    # One generator for both halves, in this order: the figures depend on every draw before them.
     rng = random.Random(SEED)  # nosec B311
     local_files(read_definitions(), out, rng)
-    demo_files(out, rng)
     print(f"Wrote the demo data files in {out}")
 
 

@@ -7,12 +7,13 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from cscp.models import Notification, Person
 from cscp.sections import demo_loaders
 from scorecards import judgements
 from scorecards.demo import ScorecardDemo
-from scorecards.models import Commentary, ComparatorValue, Indicator, IndicatorValue, Scorecard, Target
+from scorecards.models import Area, Commentary, ComparatorValue, Indicator, IndicatorValue, Scorecard, Target
 from scorecards.periods import MONTHLY, Period
 from scorecards.selectors import scorecard_data
 from scorecards.services import commentary_save, indicator_values_save, reminders_send
@@ -63,7 +64,7 @@ def test_the_latest_month_has_red_and_amber_indicators_and_missing_commentary(de
     assert any(row.challenges and row.challenges[0].responses for row in data.indicators)
 
 
-def test_comparators_come_from_the_demos_own_dfe_layout_files(demo):
+def test_comparators_are_the_published_figures_each_tagged_with_its_release(demo):
     data = scorecard_data(demo, period_key="2026-10")
     cla = next(row for row in data.indicators if row.code == "CSC14")
     assert cla.published.value is not None and cla.published.period.key == "FY2024-25"
@@ -72,7 +73,48 @@ def test_comparators_come_from_the_demos_own_dfe_layout_files(demo):
     timeliness = next(row for row in data.indicators if row.code == "CSC06")
     assert timeliness.england is not None and timeliness.sn_average is not None
     rereferrals = next(row for row in data.indicators if row.code == "CSC04")
-    assert rereferrals.sn_rank is not None and rereferrals.england_quartile is not None
+    assert rereferrals.sn_rank is not None
+    # Every value records the published file it came from and that release's latest year, as an import would.
+    releases = set(ComparatorValue.objects.values_list("source_file", "release_year"))
+    assert ("c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv", 2025) in releases
+    assert ("cla_number_and_rate_per_10k_children.csv", 2025) in releases
+    assert not [name for name, _ in releases if name.startswith("demo_") or not name]
+    assert cla.comparator_sources == [
+        "Ours (published), England, North West and statistical neighbours: Department for Education, Children "
+        "looked after in England including adoptions, reporting year 2025, Open Government Licence v3.0"
+    ]
+
+
+def test_the_demo_has_no_figures_for_authorities_or_years_the_dfe_never_published(demo):
+    # North Northamptonshire was created on 1 April 2021: its first year ended on 31 March 2022.
+    years = ComparatorValue.objects.filter(area__code="940", measure__code="cin-rate").values_list(
+        "period_key", flat=True
+    )
+    assert min(years) == "FY2021-22"
+    # Cumbria's own figures stop when it was replaced; the partnership's area carries on from its two successors.
+    cumbria = ComparatorValue.objects.filter(area__code="909", measure__code="cin-rate").exclude(value=None)
+    assert max(cumbria.values_list("period_key", flat=True)) == "FY2022-23"
+    assert Area.objects.filter(level=Area.Level.LA).count() == 13
+
+
+def test_the_local_figures_are_on_the_scale_of_the_published_ones(demo):
+    data = scorecard_data(demo, period_key="2026-10")
+    for row in data.indicators:
+        if row.published is None or row.published.value is None or row.value is None:
+            continue
+        ours = row.published.value / 12 if row.code == "CSC02" else row.published.value  # a month of a year's
+        assert ours / 2 < row.value < ours * 2, (row.code, row.value, row.published.value)
+
+
+def test_the_scorecard_names_the_release_of_every_comparator_shown(demo, client):
+    client.force_login(Person.objects.get(username="business"))
+    page = client.get(reverse("scorecards:scorecard-detail", args=["main"]), {"period": "2026-10"})
+    text = " ".join(page.content.decode().split())
+    assert (
+        "Sources: Ours (published), England, North West and statistical neighbours: Department for Education, "
+        "Children in need, reporting year 2025, Open Government Licence v3.0."
+    ) in text
+    assert "Local Authority Interactive Tool (LAIT), figures to 2025, Open Government Licence v3.0" in text
 
 
 def test_a_second_load_changes_nothing(demo):
