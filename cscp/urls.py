@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", pages.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", pages.notification_open, name="notification-open"),
     # accounts
+    path("accounts/", accounts.account, name="account"),
     path("accounts/sign-in/", accounts.SignInView.as_view(), name="sign-in"),
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("accounts/signed-out/", accounts.signed_out, name="signed-out"),

@@ -37,7 +37,7 @@ from cscp.forms.accounts import (
     UnlockRequestForm,
 )
 from cscp.middleware import MFA_DEVICE_SESSION_KEY
-from cscp.pages import posted
+from cscp.pages import crumbs, posted
 from cscp.services import person_mfa_enable, person_password_set
 
 # Signing in and out.
@@ -257,3 +257,17 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/mfa_verify.html", {"form": form, "next": next_url, "has_device": bool(devices)}
     )
+
+
+# Your account.
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    context = {
+        "person": person,
+        "has_authenticator": user_has_device(person, confirmed=True),
+        "crumbs": crumbs(),
+    }
+    return render(request, "registration/account.html", context)
