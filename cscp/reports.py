@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from collections import defaultdict
+
+from django.utils import timezone
 
 from cscp.models import AgencyMembership, Partnership, current_q
 from cscp.selectors import groups_with_current_members
