@@ -46,6 +46,7 @@ urlpatterns = [
     path("accounts/unlock/<str:token>/", accounts.account_unlock_confirm, name="account-unlock-confirm"),
     path("accounts/mfa/setup/", accounts.mfa_setup, name="mfa-setup"),
     path("accounts/mfa/verify/", accounts.mfa_verify, name="mfa-verify"),
+    path("accounts/mfa/password/", accounts.mfa_password, name="mfa-password"),
     # people
     path("people/", people.person_list, name="person-list"),
     path("people/invite/", people.person_invite, name="person-invite"),

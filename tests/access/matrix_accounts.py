@@ -27,6 +27,7 @@ ROWS = [
     # Anyone signed in may set up an authenticator app; REQUIRE_MFA decides who must.
     Row("cscp:mfa-setup", SIGNED_IN),
     Row("cscp:mfa-verify", SIGNED_IN),
+    Row("cscp:mfa-password", SIGNED_IN),
 ]
 
 POSTS = [
