@@ -1,12 +1,21 @@
 """The core's own sections of the home page and its navigation items."""
 
 import rules
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Count, Q
+from django.urls import reverse
 
 from cscp import navigation
+from cscp.models import Person
 from cscp.navigation import NavItem
 from cscp.permissions import can_read_partnership, is_partnership_admin, roles_of
 from cscp.sections import Section, home_sections
-from cscp.selectors import current_agency_memberships, current_group_memberships, unread_notifications
+from cscp.selectors import (
+    current_agency_memberships,
+    current_group_memberships,
+    people_without_memberships_q,
+    unread_notifications,
+)
 
 
 def _my_roles(request):
@@ -31,6 +40,40 @@ def _my_notifications(request):
     return {"notifications": notifications} if notifications else None
 
 
+def _team_to_do(request):
+    """For the partnership team: invitations nobody has accepted and people in no group or agency, counted in
+    one query."""
+    if not is_partnership_admin(request.user):
+        return None
+    counts = Person.objects.aggregate(
+        invited=Count("pk", filter=Q(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)),
+        unassigned=Count("pk", filter=people_without_memberships_q()),
+    )
+    people = reverse("cscp:person-list")
+    rows = [
+        (counts["invited"], "invitation not accepted", "invitations not accepted", f"{people}?status=invited"),
+        (
+            counts["unassigned"],
+            "person in no group or agency",
+            "people in no group or agency",
+            f"{people}?status=unassigned",
+        ),
+    ]
+    items = [
+        {"count": count, "text": one if count == 1 else many, "url": url} for count, one, many, url in rows if count
+    ]
+    return {"items": items}
+
+
+home_sections.register(
+    Section(
+        key="cscp.team_to_do",
+        title="People to follow up",
+        template="cscp/home/_team_to_do.html",
+        context=_team_to_do,
+        order=15,
+    )
+)
 home_sections.register(
     Section(
         key="cscp.notifications",

@@ -6,7 +6,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cscp.models import Agency, AgencyMembership, Group, GroupMembership, Notification, Person, current_q
@@ -54,6 +55,16 @@ def groups_with_current_members() -> QuerySet[Group]:
         .select_related("parent", "district")
         .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
         .order_by("kind", "name")
+    )
+
+
+def people_without_memberships_q() -> Q:
+    """Active people who have set their password but are in no group or agency today: they can sign in and find
+    nothing to do."""
+    in_group = GroupMembership.objects.filter(current_q(), person=OuterRef("pk"))
+    in_agency = AgencyMembership.objects.filter(current_q(), person=OuterRef("pk"))
+    return (
+        Q(is_active=True) & ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) & ~Exists(in_group) & ~Exists(in_agency)
     )
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", pages.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", pages.notification_open, name="notification-open"),
     # accounts
+    path("accounts/", accounts.account, name="account"),
     path("accounts/sign-in/", accounts.SignInView.as_view(), name="sign-in"),
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("accounts/signed-out/", accounts.signed_out, name="signed-out"),
@@ -45,6 +46,7 @@ urlpatterns = [
     path("accounts/unlock/<str:token>/", accounts.account_unlock_confirm, name="account-unlock-confirm"),
     path("accounts/mfa/setup/", accounts.mfa_setup, name="mfa-setup"),
     path("accounts/mfa/verify/", accounts.mfa_verify, name="mfa-verify"),
+    path("accounts/mfa/password/", accounts.mfa_password, name="mfa-password"),
     # people
     path("people/", people.person_list, name="person-list"),
     path("people/invite/", people.person_invite, name="person-invite"),

@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from cscp import navigation
 from cscp.navigation import NavItem
-from cscp.permissions import is_business_group_member, is_partnership_admin
+from cscp.permissions import is_business_group_member, is_partnership_admin, is_scrutineer
 from cscp.sections import Section, board_pack_sections, home_sections
 from scorecards import generation  # noqa: F401  (registers the scheduled task)
 from scorecards import rules as scorecard_rules  # noqa: F401  (registers the permissions)
 from scorecards.caching import cached_while_unchanged
 from scorecards.entry import missing_for_officer
+from scorecards.models import ImportRun
 from scorecards.reports import present
 from scorecards.rules import is_responsible_for_any_indicator
 from scorecards.selectors import board_pack_period, default_period, main_scorecard
@@ -38,9 +39,10 @@ def _needing_my_figures(request) -> dict | None:
 
 
 def _red_this_period(request) -> dict | None:
-    """For the Business Group: the main scorecard's red indicators in its latest complete period."""
+    """For the Business Group, the Independent Scrutineer and the partnership team: the main scorecard's red
+    indicators in its latest complete period."""
     user = request.user
-    if not (is_business_group_member(user) or is_partnership_admin(user)):
+    if not (is_business_group_member(user) or is_scrutineer(user) or is_partnership_admin(user)):
         return None
     scorecard = main_scorecard()
     if scorecard is None:
@@ -63,6 +65,21 @@ def _red_this_period(request) -> dict | None:
         ],
     )
     return {"scorecard": scorecard, "period": period, "indicators": red}
+
+
+def _imports_waiting(request) -> dict | None:
+    """Imports read and waiting for someone to check them and save them: all of them for the partnership team,
+    one's own for anyone else who imports. One query."""
+    user = request.user
+    if not rules.has_perm("scorecards.import", user):
+        return None
+    waiting = ImportRun.objects.filter(status=ImportRun.Status.PREVIEW)
+    if not is_partnership_admin(user):
+        waiting = waiting.filter(created_by=user)
+    runs = list(waiting.select_related("created_by").order_by("created_at", "pk")[: HOME_PERIODS_SHOWN + 1])
+    if not runs:
+        return None
+    return {"runs": runs[:HOME_PERIODS_SHOWN], "more": len(runs) > HOME_PERIODS_SHOWN}
 
 
 def _scorecard_exceptions(*, meeting, **kwargs) -> dict | None:
@@ -107,6 +124,15 @@ home_sections.register(
         template="scorecards/home/_red_indicators.html",
         context=_red_this_period,
         order=30,
+    )
+)
+home_sections.register(
+    Section(
+        key="scorecards.imports_waiting",
+        title="Imports waiting to be checked",
+        template="scorecards/home/_imports_waiting.html",
+        context=_imports_waiting,
+        order=17,
     )
 )
 board_pack_sections.register(

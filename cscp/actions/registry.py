@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from cscp import navigation
@@ -12,7 +13,7 @@ from cscp.actions import selectors
 from cscp.actions import status as st
 from cscp.actions.models import Action
 from cscp.navigation import NavItem
-from cscp.permissions import chaired_group_ids
+from cscp.permissions import chaired_group_ids, is_business_group_member, is_scrutineer
 from cscp.sections import Section, home_sections
 
 # The home page lists a few; the counts and links lead to the rest.
@@ -81,6 +82,46 @@ def _tagged(actions) -> list[Action]:
     return rows
 
 
+def overdue_across_the_partnership(request) -> dict | None:
+    """For the Independent Scrutineer and the Business Group: how many open actions are overdue, by the group or
+    agency that owns them, each linking to the tracker filtered to them. One query however many actions."""
+    user = request.user
+    if not (is_scrutineer(user) or is_business_group_member(user)):
+        return None
+    overdue = selectors.with_status(selectors.open_actions(), timezone.localdate()).filter(status=st.OVERDUE)
+    rows = list(
+        overdue.order_by()
+        .values("owner_group_id", "owner_group__name", "owner_agency_id", "owner_agency__name")
+        .annotate(count=Count("pk"))
+        .order_by("owner_group__name", "owner_agency__name")
+    )
+    tracker = reverse("actions:list")
+    owners = []
+    for row in rows:
+        if row["owner_group_id"]:
+            name, query = row["owner_group__name"], f"owner_group={row['owner_group_id']}"
+        elif row["owner_agency_id"]:
+            name, query = row["owner_agency__name"], f"owner_agency={row['owner_agency_id']}"
+        else:
+            name, query = "A named person", ""
+        url = f"{tracker}?status={st.OVERDUE}" + (f"&{query}" if query else "")
+        owners.append({"name": name, "count": row["count"], "url": url})
+    return {
+        "total": sum(owner["count"] for owner in owners),
+        "owners": owners,
+        "url": f"{tracker}?status={st.OVERDUE}",
+    }
+
+
+home_sections.register(
+    Section(
+        key="actions.overdue_across",
+        title="Overdue actions",
+        template="actions/home/_overdue_across.html",
+        context=overdue_across_the_partnership,
+        order=31,
+    )
+)
 home_sections.register(
     Section(
         key="cscp.actions",

@@ -313,6 +313,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence_name": os.path.basename(action.evidence_file.name) if action.evidence_file else "",
             # The buttons: each step this person may take now, by the same guard its service applies.
             "offered": guards.offered(request.user, action),
+            # The owners' own lists are linked only for those those lists open to.
+            "may_see_owner_group": bool(action.owner_group)
+            and request.user.has_perm("cscp.view_group", action.owner_group),
+            "may_see_owner_agency": bool(action.owner_agency)
+            and request.user.has_perm("cscp.view_agency", action.owner_agency),
         },
     )
 

@@ -6,12 +6,40 @@ between: the scorecards' exceptions come first (10), then impact updates (20), e
 """
 
 import rules
+from django.utils import timezone
 
 from cscp import navigation
 from cscp.boardpack import reports
 from cscp.boardpack import rules as boardpack_rules  # noqa: F401  (registers the permissions)
+from cscp.boardpack.models import BoardPack
+from cscp.boardpack.selectors import board_meetings
 from cscp.navigation import NavItem
-from cscp.sections import Section, board_pack_sections
+from cscp.permissions import is_board_member, is_partnership_admin
+from cscp.sections import Section, board_pack_sections, home_sections
+
+
+def next_board_meeting(request) -> dict | None:
+    """For Board members and the partnership team: the next Board meeting and its pack, made or not. Two
+    queries."""
+    user = request.user
+    if not (is_board_member(user) or is_partnership_admin(user)):
+        return None
+    meeting = board_meetings().filter(date__gte=timezone.localdate()).order_by("date", "pk").first()
+    if meeting is None:
+        return {"meeting": None}
+    pack = BoardPack.objects.filter(meeting=meeting).order_by("-generated_at", "-pk").first()
+    return {"meeting": meeting, "pack": pack, "can_generate": is_partnership_admin(user)}
+
+
+home_sections.register(
+    Section(
+        key="boardpack.next_meeting",
+        title="The next Board meeting",
+        template="boardpack/home/_next_meeting.html",
+        context=next_board_meeting,
+        order=12,
+    )
+)
 
 board_pack_sections.register(
     Section(

@@ -308,3 +308,27 @@ class OneTimeCodeForm(forms.Form):
         if not re.fullmatch(r"\d{6}", code):
             raise ValidationError("Enter the code as 6 numbers, like 123456")
         return code
+
+
+class PasswordCheckForm(forms.Form):
+    """Re-entering one's password before something that would let another device in (replacing the
+    authenticator app)."""
+
+    password = forms.CharField(
+        label="Your password",
+        max_length=4096,
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = _helper("Continue", Field.text("password", field_width="two-thirds"))
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("The password is not right. Enter the password you sign in with")
+        return password

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cscp.forms.fields import GovDateField
 from cscp.models import Agency, AgencyMembership, AuditEvent, Group, GroupMembership, Person, current_q
+from cscp.selectors import people_without_memberships_q
 
 
 class GovukForm(forms.Form):
@@ -200,7 +201,13 @@ class MembershipEndForm(GovukForm):
 
 
 class PersonFilterForm(forms.Form):
-    STATUS_CHOICES = [("", "Any status"), ("active", "Active"), ("invited", "Invited"), ("deactivated", "Deactivated")]
+    STATUS_CHOICES = [
+        ("", "Any status"),
+        ("active", "Active"),
+        ("invited", "Invited"),
+        ("unassigned", "Active, in no group or agency"),
+        ("deactivated", "Deactivated"),
+    ]
 
     q = forms.CharField(label="Search", required=False, max_length=200, help_text="Name, email or sign-in name")
     status = forms.ChoiceField(label="Status", required=False, choices=STATUS_CHOICES)
@@ -235,6 +242,8 @@ class PersonFilterForm(forms.Form):
             people = people.filter(Q(is_active=True) & ~invited)
         elif status == "invited":
             people = people.filter(Q(is_active=True) & invited)
+        elif status == "unassigned":
+            people = people.filter(people_without_memberships_q())
         elif status == "deactivated":
             people = people.filter(is_active=False)
         if data.get("group"):

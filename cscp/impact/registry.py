@@ -3,10 +3,15 @@ cscp.apps at start-up)."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+
 from cscp import navigation
 from cscp.impact import rules as impact_rules  # noqa: F401 - registers the permissions
-from cscp.impact.models import ImpactUpdate
+from cscp.impact.models import ImpactUpdate, ReportingCycle
 from cscp.impact.selectors import current_cycle, due_updates_for_cycles, escalations_awaiting_decision
+from cscp.models import Group, Meeting
 from cscp.navigation import NavItem
 from cscp.permissions import (
     can_read_partnership,
@@ -14,6 +19,8 @@ from cscp.permissions import (
     chairs_any_group,
     is_board_member,
     is_business_group_member,
+    is_partnership_admin,
+    is_scrutineer,
 )
 from cscp.sections import Section, home_sections
 
@@ -55,6 +62,63 @@ def _escalations_awaiting(request):
     return {"escalations": list(escalations_awaiting_decision()[:20])}
 
 
+# The home page lists a few; the links lead to the rest.
+HOME_LIMIT = 5
+# Late updates from cycles whose Board meeting is at most this long ago: older ones are history, not work.
+LATE_WITHIN_DAYS = 365
+
+
+def _late_updates(request):
+    """For those who hold the partnership to account (the Scrutineer, the Business Group, the partnership team):
+    groups whose update is past its due date and not submitted, each linking to the group's updates. Three queries
+    however many cycles and groups."""
+    user = request.user
+    if not (is_scrutineer(user) or is_business_group_member(user) or is_partnership_admin(user)):
+        return None
+    today = timezone.localdate()
+    cycles = ReportingCycle.objects.filter(
+        due_date__lt=today, board_meeting__date__gte=today - datetime.timedelta(days=LATE_WITHIN_DAYS)
+    ).order_by("-due_date", "pk")
+    late = [due for due in due_updates_for_cycles(cycles, today=today) if due.group.is_active and not due.is_submitted]
+    return {"late": late[:HOME_LIMIT], "more": max(0, len(late) - HOME_LIMIT), "total": len(late)}
+
+
+def _cycles_to_set_up(request):
+    """For the partnership team: Board meetings ahead with no reporting cycle, so no group has been asked to report
+    for them. One query."""
+    if not is_partnership_admin(request.user):
+        return None
+    meetings = list(
+        Meeting.objects.filter(
+            group__kind=Group.Kind.BOARD,
+            group__is_active=True,
+            date__gte=timezone.localdate(),
+            reporting_cycle__isnull=True,
+        )
+        .select_related("group")
+        .order_by("date", "pk")[:HOME_LIMIT]
+    )
+    return {"meetings": meetings} if meetings else None
+
+
+home_sections.register(
+    Section(
+        key="impact.late_updates",
+        title="Late impact updates",
+        template="impact/home/_late_updates.html",
+        context=_late_updates,
+        order=27,
+    )
+)
+home_sections.register(
+    Section(
+        key="impact.cycles_to_set_up",
+        title="Board meetings with no reporting cycle",
+        template="impact/home/_cycles_to_set_up.html",
+        context=_cycles_to_set_up,
+        order=16,
+    )
+)
 home_sections.register(
     Section(
         key="impact.your_update",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from urllib.parse import urlencode
 
 import qrcode
@@ -31,13 +32,14 @@ from cscp.audit import record_event
 from cscp.forms.accounts import (
     OneTimeCodeForm,
     PasswordChangeForm,
+    PasswordCheckForm,
     PasswordResetForm,
     SetPasswordForm,
     SignInForm,
     UnlockRequestForm,
 )
 from cscp.middleware import MFA_DEVICE_SESSION_KEY
-from cscp.pages import posted
+from cscp.pages import crumbs, posted
 from cscp.services import person_mfa_enable, person_password_set
 
 # Signing in and out.
@@ -180,6 +182,30 @@ def _throttled_message(device: TOTPDevice) -> str | None:
 
 # The secret of the app being set up, kept in the session until a code proves the app holds it.
 MFA_SETUP_KEY = "mfa_setup_key"
+# When the person last re-entered their password to replace their app; it counts for MFA_PASSWORD_SECONDS.
+MFA_PASSWORD_KEY = "mfa_password_checked_at"  # noqa: S105 - a session key, not a password
+MFA_PASSWORD_SECONDS = 10 * 60
+
+
+def _password_recently_checked(request: HttpRequest) -> bool:
+    checked = request.session.get(MFA_PASSWORD_KEY)
+    return isinstance(checked, int | float) and 0 <= time.time() - checked <= MFA_PASSWORD_SECONDS
+
+
+@login_required
+def mfa_password(request: HttpRequest) -> HttpResponse:
+    """Re-entering one's password before replacing one's authenticator app."""
+    next_url = safe_next(request, reverse("cscp:mfa-setup"))
+    form = PasswordCheckForm(request.user, posted(request))
+    if request.method == "POST" and form.is_valid():
+        request.session[MFA_PASSWORD_KEY] = time.time()
+        record_event("cscp.auth.password_rechecked", actor=request.user, obj=request.user, request=request)
+        return redirect(f"{reverse('cscp:mfa-setup')}?{urlencode({'next': next_url})}")
+    return render(
+        request,
+        "registration/mfa_password.html",
+        {"form": form, "next": next_url, "crumbs": crumbs(("Your account", reverse("cscp:account")))},
+    )
 
 
 def _app_being_set_up(request: HttpRequest, person) -> TOTPDevice:
@@ -200,6 +226,12 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     # Someone with an app already must prove they hold it before they may replace it.
     if not person.is_verified() and user_has_device(person, confirmed=True):
         return redirect(f"{reverse('cscp:mfa-verify')}?{urlencode({'next': next_url})}")
+    # ... and re-enter their password: a code alone, from a phone left unlocked, does not let another device in.
+    # Refused before any secret is made or any code is checked, so nothing changes.
+    if user_has_device(person, confirmed=True) and not _password_recently_checked(request):
+        if request.method == "POST":
+            messages.error(request, "Enter your password before you replace your authenticator app")
+        return redirect(f"{reverse('cscp:mfa-password')}?{urlencode({'next': next_url})}")
     device = _app_being_set_up(request, person)
     form = OneTimeCodeForm(posted(request), button="Continue")
     if request.method == "POST" and form.is_valid():
@@ -209,6 +241,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         elif device.verify_token(form.cleaned_data["code"]):
             person_mfa_enable(person=person, device=device, request=request)
             request.session.pop(MFA_SETUP_KEY, None)
+            request.session.pop(MFA_PASSWORD_KEY, None)
             otp_login(request, device)
             request.session[MFA_DEVICE_SESSION_KEY] = True
             messages.success(
@@ -257,3 +290,17 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/mfa_verify.html", {"form": form, "next": next_url, "has_device": bool(devices)}
     )
+
+
+# Your account.
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    context = {
+        "person": person,
+        "has_authenticator": user_has_device(person, confirmed=True),
+        "crumbs": crumbs(),
+    }
+    return render(request, "registration/account.html", context)

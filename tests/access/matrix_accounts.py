@@ -11,6 +11,7 @@ ROWS = [
     # Django's LogoutView takes POST only, from anyone (signing out when already out is harmless).
     Row("cscp:sign-out", everyone(405), note="a GET to a POST-only action"),
     Row("cscp:signed-out", everyone(200)),
+    Row("cscp:account", SIGNED_IN),
     Row("cscp:password-change", SIGNED_IN),
     Row("cscp:password-change-done", SIGNED_IN),
     # Resetting a forgotten password is for people who cannot sign in; a signed-in person may use it too.
@@ -26,6 +27,7 @@ ROWS = [
     # Anyone signed in may set up an authenticator app; REQUIRE_MFA decides who must.
     Row("cscp:mfa-setup", SIGNED_IN),
     Row("cscp:mfa-verify", SIGNED_IN),
+    Row("cscp:mfa-password", SIGNED_IN),
 ]
 
 POSTS = [

@@ -157,6 +157,13 @@ ROWS = [
         kwargs=lambda p: {"pk": EscalationFactory(raised_by_group=p.other_subgroup).pk},
         note="raised by another group",
     ),
+    # A decided escalation's page, where "Raise an action from this escalation" is offered to those who may.
+    Row(
+        "impact:escalation-detail",
+        GROUP_PEOPLE,
+        kwargs=lambda p: {"pk": _decided_escalation(p, p.subgroup).pk},
+        note="decided, raised by the chair's group",
+    ),
     # Raising an action from a decided escalation: admins and the raising group's chairs; those who may not see the
     # escalation get 404.
     Row(

@@ -181,9 +181,9 @@ def test_the_log_costs_the_same_queries_however_many_events(client_for, partners
         )
     client = client_for("admin")
     client.get(reverse("cscp:audit-log"))  # a signed-in admin's session is already under way
-    # Session, person, their roles (2), the action codes, count, page with actors, partnership, and the
-    # session's renewal (3).
-    with django_assert_num_queries(11):
+    # Session, person, their roles (2), the action codes, count, page with actors, partnership, the navigation's
+    # unread notifications, and the session's renewal (3).
+    with django_assert_num_queries(12):
         response = client.get(reverse("cscp:audit-log"), {"action": "bench"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(events, 50)

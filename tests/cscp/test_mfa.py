@@ -232,9 +232,11 @@ def test_someone_with_an_app_cannot_replace_it_without_a_code(mfa_required, part
 
 
 def test_a_verified_person_may_replace_their_app(partnership):
+    # With their password re-entered too (tests/cscp/test_mfa_replace_with_password.py).
     old = confirmed_device(partnership["chair"])
     client = signed_in("chair")
     client.post(VERIFY, {"code": code_for(old)})
+    client.post(reverse("cscp:mfa-password"), {"password": PASSWORD})
     page = client.get(SETUP)
     assert "You already have an authenticator app set up" in page.content.decode()
     key = client.session[MFA_SETUP_KEY]

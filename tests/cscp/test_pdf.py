@@ -209,7 +209,8 @@ def test_the_report_context_costs_the_same_queries_however_many_groups(partnersh
         for role in (GroupMembership.Role.CHAIR, GroupMembership.Role.MEMBER, GroupMembership.Role.MEMBER):
             GroupMembershipFactory(group=group, role=role)
     Partnership.load()  # the settings row exists in every running partnership
-    with django_assert_num_queries(3):
+    # The groups, their members, the members' agencies and the partnership's settings.
+    with django_assert_num_queries(4):
         context = membership_report_context()
     assert context["group_count"] == groups + 6
 

@@ -149,8 +149,8 @@ def test_the_list_costs_the_same_queries_however_many_people(
     client = client_for("admin")
     client.get(reverse("cscp:person-list"))  # a signed-in admin's session is already under way
     # Session, person, their roles (2), the agency filtered on, count, page, partnership, the two filter
-    # selects, and the session's renewal (3).
-    with django_assert_num_queries(13):
+    # selects, the navigation's unread notifications, and the session's renewal (3).
+    with django_assert_num_queries(14):
         response = client.get(reverse("cscp:person-list"), {"agency": partnership.other_agency.pk})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(listed + 3, 25)

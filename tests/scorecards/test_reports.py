@@ -284,6 +284,11 @@ def test_the_business_groups_home_section_lists_red_indicators(red_indicator, pa
     assert _red_this_period(_Request(partnership["chair"])) is None
 
 
+def test_the_scrutineers_home_section_lists_red_indicators_too(red_indicator, partnership):
+    section = _red_this_period(_Request(partnership["scrutineer"]))
+    assert [view["code"] for view in section["indicators"]] == ["TIME01"]
+
+
 def test_the_board_pack_shows_the_report_published_before_the_meeting(red_indicator, partnership):
     scorecard, indicator = red_indicator
     report_generate(scorecard=scorecard, period=MONTH)

@@ -184,9 +184,9 @@ def test_the_actions_page_costs_a_fixed_number_of_queries(
     for n in range(10):
         services.action_note_add(actor=partnership["chair"], action=action, text=f"Note {n}", progress="on_track")
     client = client_for("chair")
-    # Session, person, the action, roles (2), its events, versions, themes and notes, the partnership, and the
-    # session's renewal (3): the same for 1 note or 100.
-    with django_assert_max_num_queries(13):
+    # Session, person, the action, roles (2), its events, versions, themes and notes, the partnership, the
+    # navigation's unread notifications, and the session's renewal (3): the same for 1 note or 100.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("actions:detail", args=[action.pk]))
     assert "Note 9" in _page(response)
 

@@ -276,8 +276,9 @@ def many(request, partnership):
 
 
 # Session, person, their roles (2), the partnership, the count, the page of actions with their owners, the four
-# filter selects (groups, agencies, priorities, themes), the group filtered on, and the session's renewal (3).
-TRACKER_QUERIES = 15
+# filter selects (groups, agencies, priorities, themes), the group filtered on, the navigation's unread
+# notifications, and the session's renewal (3).
+TRACKER_QUERIES = 16
 
 
 def test_the_tracker_costs_the_same_queries_however_many_actions(client_for, many, django_assert_num_queries):
