@@ -21,7 +21,6 @@ from scorecards.periods import MONTHLY, QUARTERLY, Period, PeriodError, parse_pe
 from scorecards.selectors import default_period, period_choices
 from scorecards.services import TEXT_LIMIT
 
-
 # A figure's box takes at most limits.NUMBER characters; longer text is no number this product stores.
 FIGURE_TOO_LONG = {"max_length": f"Enter a number of {limits.NUMBER} characters or fewer"}
 
