@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
@@ -384,3 +385,99 @@ def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, int]:
         + AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
     }
     return deleted
+
+
+# A person's own account: their name, and their email address (changed only once the new address proves it is theirs).
+
+EMAIL_CHANGE_SALT = "cscp.account.email-change"
+EMAIL_CHANGE_SECONDS = 24 * 60 * 60
+
+
+@transaction.atomic
+def account_name_change(*, actor: Person, first_name: str, last_name: str, request=None) -> Person:
+    """Change one's own name as the partnership's pages and emails show it."""
+    return record_update(
+        obj=actor,
+        actor=actor,
+        values={"first_name": first_name.strip(), "last_name": last_name.strip()},
+        request=request,
+    )
+
+
+def _email_change_token(person: Person, new_email: str) -> str:
+    # Signed with the address the account has now: once any change is made, every link sent before it stops working.
+    return signing.dumps({"p": person.pk, "old": person.email, "new": new_email}, salt=EMAIL_CHANGE_SALT, compress=True)
+
+
+def email_change_in_link(token: str) -> tuple[Person, str] | None:
+    """The person and new address an email-change link is for, if it is genuine, less than a day old and made while
+    the account had the address it has now; otherwise None."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_SECONDS)
+        pk, old, new = int(data["p"]), str(data["old"]), str(data["new"])
+    except (signing.BadSignature, ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        return None
+    person = Person.objects.filter(pk=pk, is_active=True).first()
+    if person is None or person.email != old:
+        return None
+    return person, new
+
+
+@transaction.atomic
+def account_email_change_request(*, actor: Person, email: str, request=None) -> bool:
+    """Send a link to the new address; the account keeps its address until the link is followed. Once per address
+    per day (a second request for the same address sends nothing more)."""
+    email = normalise_email(email)
+    if email == actor.email:
+        raise ValidationError({"email": "This is the email address your account has already"})
+    if Person.objects.filter(email__iexact=email).exclude(pk=actor.pk).exists():
+        raise ValidationError({"email": "Someone with this email address already has an account"})
+    link = absolute_url(reverse("cscp:account-email-confirm", args=[_email_change_token(actor, email)]))
+    body = render_to_string(
+        "registration/account_email_change_email.txt",
+        {"person": actor, "link": link, "partnership": Partnership.load(), "hours": EMAIL_CHANGE_SECONDS // 3600},
+    )
+    sent = queue_email(
+        key=f"cscp.person.{actor.pk}.email_change.{email}.{timezone.localdate():%Y-%m-%d}",
+        to=email,
+        subject="Confirm your new email address",
+        body=body,
+    )
+    record_event(
+        "cscp.person.email_change_requested",
+        actor=actor,
+        obj=actor,
+        request=request,
+        message=f"Asked to change their email address to {email}",
+        data={"new_email": email, "sent": sent},
+    )
+    return sent
+
+
+@transaction.atomic
+def account_email_confirm(*, token: str, request=None) -> Person | None:
+    """Follow the link sent to the new address: the account takes it. None when the link does not work (forged,
+    over a day old, already used, or the address has been taken since)."""
+    found = email_change_in_link(token)
+    if found is None:
+        return None
+    person, new_email = found
+    # Two presses at once: the second waits here, then finds the address already changed and the link spent.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if (
+        email_change_in_link(token) is None
+        or Person.objects.filter(email__iexact=new_email).exclude(pk=person.pk).exists()
+    ):
+        return None
+    old_email = person.email
+    person.email = new_email
+    person.save(update_fields=["email"])
+    record_event(
+        "cscp.person.email_changed",
+        actor=person,
+        obj=person,
+        request=request,
+        message=f"Changed their email address from {old_email} to {new_email}",
+        data={"old_email": old_email, "new_email": new_email},
+    )
+    return person

@@ -17,6 +17,9 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", pages.notification_open, name="notification-open"),
     # accounts
     path("accounts/", accounts.account, name="account"),
+    path("accounts/name/", accounts.account_name, name="account-name"),
+    path("accounts/email/", accounts.account_email, name="account-email"),
+    path("accounts/email/<str:token>/", accounts.account_email_confirm_page, name="account-email-confirm"),
     path("accounts/sign-in/", accounts.SignInView.as_view(), name="sign-in"),
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("accounts/signed-out/", accounts.signed_out, name="signed-out"),

@@ -332,3 +332,53 @@ class PasswordCheckForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError("The password is not right. Enter the password you sign in with")
         return password
+
+
+class AccountNameForm(forms.Form):
+    """One's own name, as the partnership's pages and emails show it."""
+
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        error_messages={"required": "Enter your first name", "max_length": limits.too_long("First name", 150)},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        error_messages={"required": "Enter your last name", "max_length": limits.too_long("Last name", 150)},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "Save your name", Field.text("first_name", field_width=20), Field.text("last_name", field_width=20)
+        )
+
+
+class AccountEmailForm(PasswordCheckForm):
+    """A new email address for one's account, with one's password: a link goes to the new address, and the account
+    keeps its address until the link is followed."""
+
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="We will email a link to this address. Your address changes when you follow the link",
+        error_messages={
+            "required": "Enter your new email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+            "max_length": limits.too_long("Email address", 254),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    field_order = ["email", "password"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.helper = _helper(
+            "Send the link",
+            Field.text("email", field_width="two-thirds"),
+            Field.text("password", field_width="two-thirds"),
+        )

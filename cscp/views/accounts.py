@@ -30,6 +30,8 @@ from django_otp.util import random_hex
 from cscp import lockout
 from cscp.audit import record_event
 from cscp.forms.accounts import (
+    AccountEmailForm,
+    AccountNameForm,
     OneTimeCodeForm,
     PasswordChangeForm,
     PasswordCheckForm,
@@ -39,8 +41,15 @@ from cscp.forms.accounts import (
     UnlockRequestForm,
 )
 from cscp.middleware import MFA_DEVICE_SESSION_KEY
-from cscp.pages import crumbs, posted
-from cscp.services import person_mfa_enable, person_password_set
+from cscp.pages import crumbs, posted, submit
+from cscp.services import (
+    account_email_change_request,
+    account_email_confirm,
+    account_name_change,
+    email_change_in_link,
+    person_mfa_enable,
+    person_password_set,
+)
 
 # Signing in and out.
 
@@ -304,3 +313,57 @@ def account(request: HttpRequest) -> HttpResponse:
         "crumbs": crumbs(),
     }
     return render(request, "registration/account.html", context)
+
+
+def _account_crumbs() -> list[tuple[str, str]]:
+    return crumbs(("Your account", reverse("cscp:account")))
+
+
+@login_required
+def account_name(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    form = AccountNameForm(posted(request), initial={"first_name": person.first_name, "last_name": person.last_name})
+    if submit(form, lambda data: account_name_change(actor=person, request=request, **data)) is not None:
+        messages.success(request, "Your name is saved")
+        return redirect("cscp:account")
+    return render(
+        request,
+        "registration/account_form.html",
+        {"form": form, "title": "Change your name", "crumbs": _account_crumbs()},
+    )
+
+
+@login_required
+def account_email(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    form = AccountEmailForm(person, posted(request))
+    if submit(form, lambda data: account_email_change_request(actor=person, email=data["email"], request=request)):
+        messages.success(
+            request,
+            f"We have emailed a link to {form.cleaned_data['email']}. Your email address changes when you follow it",
+        )
+        return redirect("cscp:account")
+    return render(
+        request,
+        "registration/account_form.html",
+        {"form": form, "title": "Change your email address", "crumbs": _account_crumbs(), "current": person.email},
+    )
+
+
+def account_email_confirm_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to the new address. Following it shows a button (a GET changes nothing, so a mail scanner that
+    opens links does not use it up); pressing it changes the account's address. Works signed in or not: the link
+    itself proves the address."""
+    if request.method == "POST":
+        person = account_email_confirm(token=token, request=request)
+        if person is not None:
+            messages.success(request, f"Your email address is now {person.email}")
+            return redirect("cscp:account" if request.user.is_authenticated else "cscp:sign-in")
+        found = None
+    else:
+        found = email_change_in_link(token)
+    return render(
+        request,
+        "registration/account_email_confirm.html",
+        {"valid": found is not None, "new_email": found[1] if found else ""},
+    )

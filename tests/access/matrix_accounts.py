@@ -12,6 +12,10 @@ ROWS = [
     Row("cscp:sign-out", everyone(405), note="a GET to a POST-only action"),
     Row("cscp:signed-out", everyone(200)),
     Row("cscp:account", SIGNED_IN),
+    Row("cscp:account-name", SIGNED_IN),
+    Row("cscp:account-email", SIGNED_IN),
+    # The link sent to a new email address proves the address itself: it works signed in or not, like an unlock link.
+    Row("cscp:account-email-confirm", everyone(200), kwargs=lambda p: {"token": "bogus"}, note="a link that fails"),
     Row("cscp:password-change", SIGNED_IN),
     Row("cscp:password-change-done", SIGNED_IN),
     # Resetting a forgotten password is for people who cannot sign in; a signed-in person may use it too.
