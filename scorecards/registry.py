@@ -13,8 +13,10 @@ from cscp import navigation
 from cscp.navigation import NavItem
 from cscp.permissions import is_business_group_member, is_partnership_admin
 from cscp.sections import Section, board_pack_sections, board_pack_summaries, home_sections
-from scorecards import generation  # noqa: F401  (registers the scheduled task)
-from scorecards import judgements
+from scorecards import (
+    generation,  # noqa: F401  (registers the scheduled task)
+    judgements,
+)
 from scorecards import rules as scorecard_rules  # noqa: F401  (registers the permissions)
 from scorecards.caching import cached_while_unchanged
 from scorecards.entry import missing_for_officer

@@ -105,7 +105,12 @@ def overdue_and_at_risk_by_owner(*, meeting, previous=None, **kwargs) -> dict:
     )
     overdue = sum(owner["overdue"] for owner in owners)
     at_risk = sum(owner["at_risk"] for owner in owners)
-    return {"owners": owners, "overdue": overdue, "at_risk": at_risk, "figures": {"overdue": overdue, "at_risk": at_risk}}
+    return {
+        "owners": owners,
+        "overdue": overdue,
+        "at_risk": at_risk,
+        "figures": {"overdue": overdue, "at_risk": at_risk},
+    }
 
 
 board_pack_summaries.register(

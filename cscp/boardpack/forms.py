@@ -116,7 +116,9 @@ class SettingsForm(forms.Form):
             if position is None:
                 continue
             if position in seen:
-                self.add_error(name, f"“{section.title}” has the same position as “{seen[position]}”: give each its own")
+                self.add_error(
+                    name, f"“{section.title}” has the same position as “{seen[position]}”: give each its own"
+                )
             else:
                 seen[position] = section.title
         return cleaned

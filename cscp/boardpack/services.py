@@ -26,11 +26,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from cscp.audit import record_event
-from cscp.guards import refuse
-from cscp.limits import check_length
 from cscp.boardpack import guards
 from cscp.boardpack.models import BoardPack, BoardPackSettings
 from cscp.boardpack.reports import board_pack_context
+from cscp.guards import refuse
+from cscp.limits import check_length
 from cscp.models import Group, GroupMembership, Meeting, current_q
 from cscp.notifications import notify
 from cscp.pdf import PdfError, render_pdf
@@ -165,8 +165,7 @@ def _notify_board(pack: BoardPack) -> None:
             subject=f"The Board pack for the meeting on {when} is ready"
             + (f" (version {pack.version})" if pack.version > 1 else ""),
             body=f"Version {pack.version} of the pack for the Board meeting on {when} is ready to read. "
-            f"It has {pack.page_count} pages."
-            + (f" What changed: {pack.change_note}" if pack.change_note else ""),
+            f"It has {pack.page_count} pages." + (f" What changed: {pack.change_note}" if pack.change_note else ""),
             url=url,
         )
 

@@ -35,6 +35,24 @@ def _board_meeting(request: HttpRequest, pk: int, perm: str = VIEW) -> Meeting:
     return get_object_for_user(request.user, perm, board_meetings(), pk=pk)
 
 
+@login_required
+def board_meeting_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, VIEW)
+    today = timezone.localdate()
+    meetings = board_meetings()
+    return render(
+        request,
+        "boardpack/board_meeting_list.html",
+        {
+            "crumbs": crumbs(),
+            "upcoming": list(meetings.filter(date__gte=today).order_by("date", "pk")),
+            "past": paginate(request, meetings.filter(date__lt=today).order_by("-date", "-pk"), PAGE_SIZE),
+            "can_generate": request.user.has_perm(GENERATE),
+            "can_manage_settings": request.user.has_perm(SETTINGS),
+        },
+    )
+
+
 def _preview(
     request: HttpRequest, meeting: Meeting, *, errors: list[str] | None = None, form: GenerateForm | None = None
 ) -> HttpResponse:
