@@ -126,7 +126,7 @@ def test_a_meeting_with_no_reporting_cycle_says_so(partnership):
     assert section(board_pack_context(h.board_meeting(partnership)), "cscp.impact_updates") == {"cycle": None}
 
 
-def test_open_escalations_and_those_decided_at_this_meeting_are_listed_and_closed_ones_are_not(partnership):  # noqa: E501
+def test_open_escalations_and_those_decided_at_this_meeting_are_listed_and_closed_ones_are_not(partnership):
     p = partnership
     meeting = h.board_meeting(p)
     earlier = h.board_meeting(p, h.days(-60))
