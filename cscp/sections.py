@@ -29,13 +29,15 @@ class SectionRegistry:
     def register(self, section: Section) -> None:
         self._sections[section.key] = section
 
-    def sections(self) -> list[Section]:
-        return sorted(self._sections.values(), key=lambda s: (s.order, s.key))
+    def sections(self, positions: dict[str, int] | None = None) -> list[Section]:
+        """In order: by `positions` ({key: position}, as the partnership set them) where given, else by `order`."""
+        positions = positions or {}
+        return sorted(self._sections.values(), key=lambda s: (positions.get(s.key, s.order), s.order, s.key))
 
-    def render_context(self, **kwargs) -> list[dict[str, Any]]:
+    def render_context(self, *, positions: dict[str, int] | None = None, **kwargs) -> list[dict[str, Any]]:
         """The sections that have something to show, each with its template and context."""
         shown = []
-        for section in self.sections():
+        for section in self.sections(positions):
             context = section.context(**kwargs)
             if context is not None:
                 shown.append({"section": section, "template": section.template, "context": context})
@@ -44,8 +46,17 @@ class SectionRegistry:
 
 # The home page: what needs each person's attention. Context callables take `request`.
 home_sections = SectionRegistry()
-# The Board pack: context callables take `meeting` (and `partnership`).
+# The Board pack: context callables take `meeting` and `shared` (a dict the sections of one pack may use to work
+# something out once, each app under keys of its own), and should accept `**kwargs`. The partnership sets their
+# order (cscp.boardpack's settings page); `order` is where a section goes until it does.
 board_pack_sections = SectionRegistry()
+# The parts of the Board pack's executive summary, one per app. Context callables take `meeting`, `shared` and
+# `previous`: the `figures` this part returned for the last Board meeting's pack (or None), so it can say what
+# changed since. The context may hold `figures`, a small dict of plain values, stored with the pack for the next.
+board_pack_summaries = SectionRegistry()
+# What the apps put to the Board for sign-off (a report to approve), listed under "Decisions the Board is asked to
+# make". Context callables take `meeting` and `shared`; None when there is nothing for this meeting.
+board_pack_decisions = SectionRegistry()
 
 
 # Each app's demo data: `cscp.demo_loading.DemoLoader` subclasses, appended by each app's `demo.py` and run by

@@ -12,8 +12,11 @@ from django.utils import timezone
 from cscp import navigation
 from cscp.navigation import NavItem
 from cscp.permissions import is_business_group_member, is_partnership_admin, is_scrutineer
-from cscp.sections import Section, board_pack_sections, home_sections
-from scorecards import generation  # noqa: F401  (registers the scheduled task)
+from cscp.sections import Section, board_pack_sections, board_pack_summaries, home_sections
+from scorecards import (
+    generation,  # noqa: F401  (registers the scheduled task)
+    judgements,
+)
 from scorecards import rules as scorecard_rules  # noqa: F401  (registers the permissions)
 from scorecards.caching import cached_while_unchanged
 from scorecards.entry import missing_for_officer
@@ -82,24 +85,83 @@ def _imports_waiting(request) -> dict | None:
     return {"runs": runs[:HOME_PERIODS_SHOWN], "more": len(runs) > HOME_PERIODS_SHOWN}
 
 
-def _scorecard_exceptions(*, meeting, **kwargs) -> dict | None:
-    """The Board pack's exceptions: the main scorecard's red and amber indicators, with their commentary, for
-    the latest report published before the meeting (or, if none was, the latest complete period read live)."""
-    scorecard = main_scorecard()
-    if scorecard is None:
+def _board_pack_scorecard(meeting, shared: dict) -> dict | None:
+    """The main scorecard as the pack reads it for this meeting: the latest report published before the meeting
+    (or, if none was, the latest complete period read live). Worked out once per pack, for the exceptions and the
+    executive summary both."""
+    key = "scorecards.pack"
+    if key not in shared:
+        scorecard = main_scorecard()
+        if scorecard is None:
+            shared[key] = None
+        else:
+            period, report = board_pack_period(scorecard, meeting.date)
+            figures = thaw(report.snapshot["figures"]) if report is not None else scorecard_figures(scorecard, period)
+            shared[key] = {"scorecard": scorecard, "period": period, "published": report, **present(figures)}
+    return shared[key]
+
+
+def _worse_than_england(view) -> bool:
+    """Our published figure for the comparators' year is worse than England's for the same year."""
+    row = view.data
+    ours = row.published if row.published and row.published.period == row.comparator_period else None
+    if ours is None or row.england is None:
+        return False
+    verdict = judgements.compare(
+        ours.value,
+        row.england.value,
+        polarity=row.polarity,
+        similar_band=row.similar_band if row.similar_band is not None else 0,
+        unit=row.unit,
+    )
+    return verdict == judgements.WORSE
+
+
+def _scorecard_exceptions(*, meeting, shared=None, **kwargs) -> dict | None:
+    """The Board pack's exceptions: the main scorecard's red and amber indicators, with their commentary, England,
+    the region and the statistical neighbours, and a trend chart each."""
+    context = _board_pack_scorecard(meeting, {} if shared is None else shared)
+    if context is None:
         return None
-    period, report = board_pack_period(scorecard, meeting.date)
-    figures = thaw(report.snapshot["figures"]) if report is not None else scorecard_figures(scorecard, period)
-    context = present(figures)
     exceptions = [view for view in context["indicators"] if view.rag["status"] in ("red", "amber")]
     return {
-        "scorecard": scorecard,
-        "period": period,
-        "published": report,
+        "scorecard": context["scorecard"],
+        "period": context["period"],
+        "published": context["published"],
         "red": [view for view in exceptions if view.rag["status"] == "red"],
         "amber": [view for view in exceptions if view.rag["status"] == "amber"],
         "counts": context["rag_counts"],
         "total": len(context["indicators"]),
+    }
+
+
+RAG_ORDER = (("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("none", "Not rated"))
+
+
+def _scorecard_summary(*, meeting, shared=None, previous=None, **kwargs) -> dict | None:
+    """The executive summary's scorecard part: how many indicators are red, amber and green, the change since the
+    last pack, and the indicators worse than England."""
+    context = _board_pack_scorecard(meeting, {} if shared is None else shared)
+    if context is None:
+        return None
+    counts = context["rag_counts"]
+    before = (previous or {}).get("rag_counts")
+    rows = [
+        {
+            "status": status,
+            "label": label,
+            "count": counts[status],
+            "change": counts[status] - before.get(status, 0) if before is not None else None,
+        }
+        for status, label in RAG_ORDER
+    ]
+    return {
+        "scorecard": context["scorecard"],
+        "period": context["period"],
+        "rows": rows,
+        "compared": before is not None,
+        "worse_than_england": [view for view in context["indicators"] if _worse_than_england(view)],
+        "figures": {"rag_counts": dict(counts), "period": context["period"].label},
     }
 
 
@@ -141,6 +203,15 @@ board_pack_sections.register(
         title="Scorecard exceptions",
         template="scorecards/boardpack/_exceptions.html",
         context=_scorecard_exceptions,
+        order=10,
+    )
+)
+board_pack_summaries.register(
+    Section(
+        key="scorecards.summary",
+        title="Scorecard",
+        template="scorecards/boardpack/_summary.html",
+        context=_scorecard_summary,
         order=10,
     )
 )

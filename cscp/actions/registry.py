@@ -14,7 +14,7 @@ from cscp.actions import status as st
 from cscp.actions.models import Action
 from cscp.navigation import NavItem
 from cscp.permissions import chaired_group_ids, is_business_group_member, is_scrutineer
-from cscp.sections import Section, home_sections
+from cscp.sections import Section, board_pack_summaries, home_sections
 
 # The home page lists a few; the counts and links lead to the rest.
 HOME_LIMIT = 5
@@ -120,6 +120,49 @@ home_sections.register(
         template="actions/home/_overdue_across.html",
         context=overdue_across_the_partnership,
         order=31,
+    )
+)
+
+
+def overdue_and_at_risk_by_owner(*, meeting, previous=None, **kwargs) -> dict:
+    """The Board pack's executive summary: open actions overdue or at risk today, counted by owning group (or
+    agency, where no group owns it), in one query."""
+    today = timezone.localdate()
+    rows = (
+        selectors.with_status(selectors.open_actions(), today)
+        .filter(status__in=(st.OVERDUE, st.AT_RISK))
+        .order_by()
+        .values("owner_group__name", "owner_agency__name")
+        .annotate(overdue=Count("pk", filter=Q(status=st.OVERDUE)), at_risk=Count("pk", filter=Q(status=st.AT_RISK)))
+    )
+    owners = sorted(
+        (
+            {
+                "name": row["owner_group__name"] or f"{row['owner_agency__name'] or 'No owner'} (agency)",
+                "overdue": row["overdue"],
+                "at_risk": row["at_risk"],
+            }
+            for row in rows
+        ),
+        key=lambda owner: (-owner["overdue"], -owner["at_risk"], owner["name"]),
+    )
+    overdue = sum(owner["overdue"] for owner in owners)
+    at_risk = sum(owner["at_risk"] for owner in owners)
+    return {
+        "owners": owners,
+        "overdue": overdue,
+        "at_risk": at_risk,
+        "figures": {"overdue": overdue, "at_risk": at_risk},
+    }
+
+
+board_pack_summaries.register(
+    Section(
+        key="actions.overdue_by_owner",
+        title="Actions overdue and at risk",
+        template="actions/boardpack/_summary.html",
+        context=overdue_and_at_risk_by_owner,
+        order=30,
     )
 )
 home_sections.register(

@@ -8,4 +8,4 @@ from cscp.boardpack.models import BoardPack
 
 @admin.register(BoardPack)
 class BoardPackAdmin(SimpleHistoryAdmin):
-    list_display = ("meeting", "generated_at", "generated_by", "page_count")
+    list_display = ("meeting", "version", "generated_at", "generated_by", "page_count", "sent_at")

@@ -2,7 +2,9 @@
 cscp.apps at start-up).
 
 The core's sections of the pack leave gaps in their order numbers so that the evidence apps can slot theirs in
-between: the scorecards' exceptions come first (10), then impact updates (20), escalations (30) and actions (40).
+between: the decisions the Board is asked to make (1) and the executive summary (2) open it, then the scorecards'
+exceptions (10), impact updates (20), escalations (30) and actions (40). The partnership may reorder them
+(Board pack settings).
 """
 
 import rules
@@ -41,6 +43,24 @@ home_sections.register(
     )
 )
 
+board_pack_sections.register(
+    Section(
+        key="cscp.decisions",
+        title="Decisions the Board is asked to make",
+        template="boardpack/_section_decisions.html",
+        context=reports.decisions_section,
+        order=1,
+    )
+)
+board_pack_sections.register(
+    Section(
+        key="cscp.summary",
+        title="Executive summary",
+        template="boardpack/_section_summary.html",
+        context=reports.summary_section,
+        order=2,
+    )
+)
 board_pack_sections.register(
     Section(
         key="cscp.impact_updates",

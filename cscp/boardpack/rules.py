@@ -10,3 +10,6 @@ from cscp.permissions import can_read_partnership, is_partnership_admin
 
 rules.add_perm("boardpack.view", can_read_partnership)
 rules.add_perm("boardpack.generate", is_partnership_admin)
+# Sending a pack to the Board and setting packs out are the partnership team's.
+rules.add_perm("boardpack.send", is_partnership_admin)
+rules.add_perm("boardpack.manage_settings", is_partnership_admin)

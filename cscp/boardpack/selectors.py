@@ -10,18 +10,39 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 
 from cscp.actions.models import Action, ActionNote
 from cscp.actions.selectors import overdue_and_at_risk
+from cscp.boardpack.models import BoardPack
 from cscp.impact.models import Escalation, ReportingCycle
 from cscp.models import Group, Meeting
 
 
 def board_meetings() -> QuerySet[Meeting]:
-    """Meetings of the partnership's Board groups, each with its pack (if made) in the same query."""
-    return Meeting.objects.filter(group__kind=Group.Kind.BOARD).select_related(
-        "group", "board_pack", "board_pack__generated_by"
+    """Meetings of the partnership's Board groups, each with how many versions of its pack have been generated
+    (`pack_versions`) and when the latest was sent to the Board (`pack_sent_at`, None when none was)."""
+    return (
+        Meeting.objects.filter(group__kind=Group.Kind.BOARD)
+        .select_related("group")
+        .annotate(pack_versions=Count("board_packs", distinct=True), pack_sent_at=Max("board_packs__sent_at"))
+    )
+
+
+def pack_versions(meeting: Meeting) -> list[BoardPack]:
+    """Every version of the meeting's pack, newest first, with who generated and who sent each."""
+    return list(
+        BoardPack.objects.filter(meeting=meeting).select_related("generated_by", "sent_by").order_by("-version")
+    )
+
+
+def previous_pack(meeting: Meeting) -> BoardPack | None:
+    """The latest version of the pack for the Board's previous meeting that has one: what "since the last pack"
+    compares with."""
+    return (
+        BoardPack.objects.filter(meeting__group_id=meeting.group_id, meeting__date__lt=meeting.date)
+        .order_by("-meeting__date", "-meeting_id", "-version")
+        .first()
     )
 
 

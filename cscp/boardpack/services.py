@@ -1,9 +1,14 @@
-"""Making a Board meeting's pack: render it, store the PDF with the meeting, tell the Board.
+"""Making a Board meeting's pack: render it, store the PDF as the meeting's next version, tell the Board; and
+recording that a version was sent to the Board.
+
+Every generation is kept as a numbered version (1, 2, ...); none is ever replaced. Once a version has been sent to
+the Board, the next must say what changed.
 
 Laying out a pack of forty pages takes seconds, so the PDF is rendered before the transaction opens: the rows
 are locked only for the moment it takes to store the file and record who made it. The meeting row is locked
-(and, on SQLite, the write transaction serialises writers) while we look for an existing pack, and the
-database allows one pack per meeting, so two workers running the schedule at once make one pack.
+(and, on SQLite, the write transaction serialises writers) while we check that the version's number is still
+the next, and the database allows one pack per meeting and version, so two workers running the schedule at once
+make one pack.
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats, timezone
 
 from cscp.audit import record_event
-from cscp.boardpack.models import BoardPack
+from cscp.boardpack import guards
+from cscp.boardpack.models import BoardPack, BoardPackSettings
 from cscp.boardpack.reports import board_pack_context
+from cscp.guards import refuse
+from cscp.limits import check_length
 from cscp.models import Group, GroupMembership, Meeting, current_q
 from cscp.notifications import notify
 from cscp.pdf import PdfError, render_pdf
@@ -31,14 +40,39 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "pdf/board_pack.html"
 
 
-def board_pack_generate(*, meeting: Meeting, actor=None, request=None) -> BoardPack:
-    """Make (or remake) the meeting's pack. A remade pack replaces the stored file and records who made it."""
-    return _generate(meeting=meeting, actor=actor, request=request, replace=True)
+def board_pack_generate(*, meeting: Meeting, actor=None, request=None, change_note: str = "") -> BoardPack:
+    """Make the next version of the meeting's pack. Earlier versions are kept as they were; once one has been sent
+    to the Board, the next must say what changed (`change_note`), or it is refused and nothing changes."""
+    return _generate(meeting=meeting, actor=actor, request=request, change_note=change_note, only_first=False)
 
 
 def board_pack_generate_if_missing(*, meeting: Meeting) -> BoardPack | None:
-    """The schedule's way in: make the pack only if the meeting has none. Returns None when it already had one."""
-    return _generate(meeting=meeting, actor=None, request=None, replace=False)
+    """The schedule's way in: make version 1 only if the meeting has no pack. Returns None when it already had one."""
+    return _generate(meeting=meeting, actor=None, request=None, change_note="", only_first=True)
+
+
+def board_pack_mark_sent(*, pack: BoardPack, actor, request=None) -> BoardPack:
+    """Record that this version went to the Board: from now on it is never replaced, only followed."""
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=pack.meeting_id).first()
+        versions = list(BoardPack.objects.select_for_update().filter(meeting_id=pack.meeting_id))
+        pack = next((version for version in versions if version.pk == pack.pk), None)
+        if pack is None:
+            raise ValidationError("This version of the Board pack no longer exists")
+        refuse(guards.send_blocked(pack, versions))
+        pack.sent_at = timezone.now()
+        pack.sent_by = actor if getattr(actor, "is_authenticated", False) else None
+        pack.full_clean()
+        pack.save(update_fields=["sent_at", "sent_by"])
+        record_event(
+            "boardpack.board_pack.sent",
+            actor=actor,
+            obj=pack,
+            request=request,
+            message=f"Version {pack.version} sent to the Board",
+            data={"meeting": pack.meeting_id, "version": pack.version},
+        )
+    return pack
 
 
 def _check_board_meeting(meeting: Meeting) -> None:
@@ -46,13 +80,26 @@ def _check_board_meeting(meeting: Meeting) -> None:
         raise ValidationError({"meeting": "Choose a meeting of the Board: only Board meetings have a Board pack"})
 
 
-def _generate(*, meeting: Meeting, actor, request, replace: bool) -> BoardPack | None:
+def _check_note(change_note: str) -> str:
+    change_note = (change_note or "").strip()
+    check_length(BoardPack, "change_note", change_note)
+    return change_note
+
+
+def _generate(*, meeting: Meeting, actor, request, change_note: str, only_first: bool) -> BoardPack | None:
     meeting = Meeting.objects.select_related("group").get(pk=meeting.pk)
     _check_board_meeting(meeting)
-    if not replace and BoardPack.objects.filter(meeting=meeting).exists():
+    change_note = _check_note(change_note)
+    versions = list(BoardPack.objects.filter(meeting=meeting))
+    if only_first and versions:
         return None
+    blocked = guards.generate_blocked(versions, change_note)
+    if blocked:
+        raise ValidationError({"change_note": blocked})
+    version = max((pack.version for pack in versions), default=0) + 1
+    context = board_pack_context(meeting, version=version, actor=actor)
     try:
-        pdf = render_pdf(TEMPLATE, board_pack_context(meeting), request=request)
+        pdf = render_pdf(TEMPLATE, context, request=request)
     except PdfError as error:
         # The page shows it beside the button; the schedule logs it and goes on to the next meeting.
         raise ValidationError(str(error)) from error
@@ -60,34 +107,40 @@ def _generate(*, meeting: Meeting, actor, request, replace: bool) -> BoardPack |
     try:
         with transaction.atomic():
             Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-            pack = BoardPack.objects.select_for_update().filter(meeting=meeting).first()
-            if pack is not None and not replace:
-                return None
-            replaced_name = pack.file.name if pack is not None else None
-            if pack is None:
-                pack = BoardPack(meeting=meeting)
-            pack.file.save(f"board-pack-{meeting.date:%Y-%m-%d}.pdf", ContentFile(pdf), save=False)
+            latest = BoardPack.objects.filter(meeting=meeting).aggregate(latest=Max("version"))["latest"] or 0
+            if latest != version - 1:
+                # Another version was made while this one was laid out: its number is already taken.
+                if only_first:
+                    return None
+                raise ValidationError(
+                    "Another version of this pack was generated at the same time. Generate the pack again"
+                )
+            pack = BoardPack(
+                meeting=meeting,
+                version=version,
+                generated_at=timezone.now(),
+                generated_by=actor if getattr(actor, "is_authenticated", False) else None,
+                page_count=pdf_page_count(pdf),
+                change_note=change_note,
+                summary_figures=context["summary_figures"],
+            )
+            pack.file.save(pack.filename, ContentFile(pdf), save=False)
             stored_name = pack.file.name
-            pack.generated_at = timezone.now()
-            pack.generated_by = actor if getattr(actor, "is_authenticated", False) else None
-            pack.page_count = pdf_page_count(pdf)
+            pack.full_clean()
             pack.save()
             record_event(
                 "boardpack.board_pack.generated",
                 actor=actor,
                 obj=pack,
                 request=request,
-                message="Remade" if replaced_name else "Made",
-                data={"meeting": meeting.pk, "pages": pack.page_count, "replaced": bool(replaced_name)},
+                message=f"Version {version} made" + (f": {change_note}" if change_note else ""),
+                data={"meeting": meeting.pk, "pages": pack.page_count, "version": version},
             )
             _notify_board(pack)
-            if replaced_name and replaced_name != stored_name:
-                # The old file goes only once the new one is recorded: a failed remake leaves the old pack whole.
-                transaction.on_commit(lambda: _delete_quietly(replaced_name))
     except IntegrityError:
-        # Another worker stored this meeting's pack between our look and our insert: theirs stands.
+        # Another worker stored this version between our look and our insert: theirs stands.
         _delete_quietly(stored_name)
-        if replace:
+        if not only_first:
             raise
         return None
     except BaseException:
@@ -105,14 +158,14 @@ def _notify_board(pack: BoardPack) -> None:
         .select_related("person")
         .order_by("person_id")
     )
-    # Each generation is news of its own: a remade pack is announced again.
-    generation = pack.generated_at.strftime("%Y%m%d%H%M%S%f")
     for person in {membership.person_id: membership.person for membership in members}.values():
         notify(
             recipient=person,
-            key=f"board_pack.{pack.pk}.generated.{generation}:{person.pk}",
-            subject=f"The Board pack for the meeting on {when} is ready",
-            body=f"The pack for the Board meeting on {when} is ready to read. It has {pack.page_count} pages.",
+            key=f"board_pack.{pack.pk}.generated:{person.pk}",
+            subject=f"The Board pack for the meeting on {when} is ready"
+            + (f" (version {pack.version})" if pack.version > 1 else ""),
+            body=f"Version {pack.version} of the pack for the Board meeting on {when} is ready to read. "
+            f"It has {pack.page_count} pages." + (f" What changed: {pack.change_note}" if pack.change_note else ""),
             url=url,
         )
 
@@ -143,3 +196,27 @@ def pdf_page_count(pdf: bytes) -> int:
             continue
         counts.extend(int(n) for n in _PAGES.findall(data))
     return max(counts, default=0)
+
+
+def board_pack_settings_update(
+    *, actor, protective_marking: str, author: str, purpose: str, positions: dict[str, int], request=None
+) -> BoardPackSettings:
+    """Set the packs' protective marking, the cover's author and purpose, and the order of their sections. Packs
+    already generated keep what they printed; the next version follows the new settings."""
+    with transaction.atomic():
+        settings = BoardPackSettings.objects.select_for_update().filter(pk=1).first() or BoardPackSettings(pk=1)
+        settings.protective_marking = protective_marking.strip()
+        settings.author = author.strip()
+        settings.purpose = purpose.strip()
+        settings.section_positions = {str(key): int(position) for key, position in positions.items()}
+        settings.full_clean()
+        settings.save()
+        record_event(
+            "boardpack.settings.changed",
+            actor=actor,
+            obj=settings,
+            request=request,
+            message="Board pack settings changed",
+            data={"protective_marking": settings.protective_marking, "positions": settings.section_positions},
+        )
+    return settings

@@ -19,7 +19,7 @@ DAYS_BEFORE_MEETING = 7
 
 @shared_task
 def generate_due_board_packs() -> int:
-    """Make the pack for every Board meeting in the next week that has none. Returns how many were made.
+    """Make version 1 of the pack for every Board meeting in the next week that has none. Returns how many were made.
 
     Safe to run twice, or in two workers at once: a meeting with a pack is skipped, and the service checks again
     under a lock before storing one.
@@ -31,7 +31,7 @@ def generate_due_board_packs() -> int:
             group__is_active=True,
             date__gte=today,
             date__lte=today + datetime.timedelta(days=DAYS_BEFORE_MEETING),
-            board_pack__isnull=True,
+            board_packs__isnull=True,
         )
         .order_by("date", "pk")
     )

@@ -22,7 +22,7 @@ from cscp.permissions import (
     is_partnership_admin,
     is_scrutineer,
 )
-from cscp.sections import Section, home_sections
+from cscp.sections import Section, board_pack_summaries, home_sections
 
 # Chairs write updates and raise escalations; the oversight roles read them.
 _uses_impact = chairs_any_group | can_read_partnership
@@ -117,6 +117,34 @@ home_sections.register(
         template="impact/home/_cycles_to_set_up.html",
         context=_cycles_to_set_up,
         order=16,
+    )
+)
+
+
+def _late_updates_summary(*, meeting, previous=None, **kwargs):
+    """The Board pack's executive summary: the groups whose update for the cycle this meeting reads was late
+    (not submitted by the due date, or submitted after it)."""
+    cycle = ReportingCycle.objects.filter(board_meeting=meeting).order_by("pk").first()
+    if cycle is None:
+        return None
+    dues = due_updates_for_cycles([cycle])
+    late = [due for due in dues if due.is_late]
+    return {
+        "cycle": cycle,
+        "late": late,
+        "expected_count": len(dues),
+        "received_count": sum(1 for due in dues if due.is_submitted),
+        "figures": {"late": len(late)},
+    }
+
+
+board_pack_summaries.register(
+    Section(
+        key="impact.late_updates",
+        title="Impact updates",
+        template="impact/boardpack/_summary.html",
+        context=_late_updates_summary,
+        order=20,
     )
 )
 home_sections.register(

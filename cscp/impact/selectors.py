@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +30,9 @@ from cscp.impact.models import (
 from cscp.impact.status import SUBMITTED_STATUSES  # noqa: F401 - the Board pack reads it from here
 from cscp.models import Group
 from cscp.permissions import can_read_partnership, roles_of
+
+# The statuses in which an escalation waits for the Board to decide it (see `awaiting_board_decision`).
+AWAITING_BOARD_STATUSES = (st.AWAITING_DECISION,)
 
 # The kinds of group that report to the Business Group and Board through impact updates.
 REPORTING_KINDS = (Group.Kind.SUBGROUP, Group.Kind.ASG, Group.Kind.PROGRAMME)
@@ -266,3 +269,23 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
     if not can_read_partnership(user):
         escalations = escalations.filter(raised_by_group_id__in=roles_of(user).group_ids)
     return _open_first(escalations)
+
+
+def awaiting_board_decision(meeting) -> QuerySet[Escalation]:
+    """The escalations a Board meeting is asked to decide, oldest first, for its pack's "Decisions the Board is
+    asked to make".
+
+    An escalation counts when its status awaits the Board's decision and it is put to this meeting, to no meeting
+    in particular, or to an earlier meeting that did not decide it (it comes back until it is decided). One put to
+    a later meeting waits for that one.
+
+    To extend (decision kinds, deferral to a named meeting): keep this the one place that says which statuses
+    await a decision and which meeting they come back to; for instance, a deferred escalation whose `deferred_to`
+    is this meeting is added to the filter here, and the Board pack needs no change.
+    """
+    return (
+        _escalation_queryset()
+        .filter(status__in=AWAITING_BOARD_STATUSES)
+        .filter(Q(board_meeting__isnull=True) | Q(board_meeting__date__lte=meeting.date))
+        .order_by("raised_at", "pk")
+    )

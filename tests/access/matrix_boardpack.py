@@ -28,7 +28,7 @@ def _generated(p) -> Meeting:
     meeting = _board_meeting(p)
     if not default_storage.exists(STORED_PACK):
         default_storage.save(STORED_PACK, ContentFile(b"%PDF-1.4\n%%EOF\n"))
-    BoardPack.objects.get_or_create(meeting=meeting, defaults={"file": STORED_PACK, "page_count": 1})
+    BoardPack.objects.get_or_create(meeting=meeting, version=1, defaults={"file": STORED_PACK, "page_count": 1})
     return meeting
 
 
@@ -60,9 +60,31 @@ ROWS = [
         kwargs=lambda p: {"pk": _generated(p).pk},
         note="generated",
     ),
+    Row(
+        "boardpack:version-download",
+        statuses(to=READERS),
+        kwargs=lambda p: {"pk": _generated(p).pk, "version": 1},
+        note="version 1",
+    ),
+    Row(
+        "boardpack:version-download",
+        statuses(404, to=READERS),
+        kwargs=lambda p: {"pk": _generated(p).pk, "version": 2},
+        note="no such version",
+    ),
+    # Marking a version sent is a POST; a GET is refused whoever asks.
+    Row(
+        "boardpack:send",
+        everyone(405, anonymous=SIGN_IN),
+        kwargs=lambda p: {"pk": _generated(p).pk, "version": 1},
+    ),
+    # The pack's settings are the partnership team's.
+    Row("boardpack:settings", statuses(to=("admin",))),
 ]
 
 POSTS = [
     # Making the pack is for admins; the readers may see it but not make it.
     PostRow("boardpack:generate", posts(to=("admin",)), kwargs=lambda p: {"pk": _board_meeting(p).pk}),
+    # Marking a version sent to the Board is for admins too.
+    PostRow("boardpack:send", posts(to=("admin",)), kwargs=lambda p: {"pk": _generated(p).pk, "version": 1}),
 ]

@@ -1,4 +1,4 @@
-"""A person changes their own name and email address on "Your account"; a new address counts once it proves it is theirs."""
+"""A person changes their own name and email address; a new address counts once it proves it is theirs."""
 
 from __future__ import annotations
 

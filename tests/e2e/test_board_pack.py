@@ -1,5 +1,6 @@
 """The Board pack in a real browser: an admin previews a Board meeting's pack, generates it and downloads the PDF,
-which holds a group's impact update, an open escalation and an overdue action."""
+which holds a group's impact update, an open escalation and an overdue action; marks it sent to the Board; then
+generates again, which makes version 2 and leaves version 1 as it was."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 from django.urls import reverse
 
+from cscp.boardpack.models import BoardPack
+from cscp.impact.models import ImpactUpdate
 from tests.cscp.boardpack import helpers as h
 from tests.e2e.conftest import axe_check, sign_in, visit
 
@@ -23,6 +26,7 @@ def test_an_admin_previews_generates_and_downloads_a_board_pack(page, live_serve
         p.subgroup,
         {sections[0]: "Two hundred practitioners completed the graded care profile training."},
         by=p["chair"],
+        status=ImpactUpdate.Status.ACKNOWLEDGED,
     )
     h.escalation(p.subgroup, p["chair"], "Initial health assessments are late", meeting=meeting)
     overdue = h.action(group=p.subgroup, person=p["chair"], due=h.days(-8), reference="LIS-2026-007")
@@ -40,17 +44,50 @@ def test_an_admin_previews_generates_and_downloads_a_board_pack(page, live_serve
         page.get_by_role("button", name="Generate the pack").click()
     page.wait_for_load_state("load")
     axe_check(page)
-    assert "Board pack generated" in page.get_by_role("alert").inner_text()
+    assert "Board pack version 1 generated" in page.get_by_role("alert").inner_text()
 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download the PDF").click()
     download = download_info.value
-    assert download.suggested_filename == f"board-pack-{meeting.date:%Y-%m-%d}.pdf"
+    assert download.suggested_filename == f"board-pack-{meeting.date:%Y-%m-%d}-v1.pdf"
     pdf = Path(download.path())
-    assert pdf.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(["/usr/bin/pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
-    text = text.decode()
+    first = pdf.read_bytes()
+    assert first.startswith(b"%PDF")
+    text = _text(pdf)
     assert "Two hundred practitioners completed the graded care profile training." in text
     assert "Initial health assessments are late" in text
+    assert "Decisions the Board is asked to make" in text
+    assert "OFFICIAL-SENSITIVE" in text
     assert overdue.reference in text
     assert "Page 1 of" in text
+
+    # Sent to the Board: version 1 can no longer be replaced, only followed.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mark as sent to the Board").click()
+    page.wait_for_load_state("load")
+    axe_check(page)
+    assert "Version 1 marked as sent to the Board" in page.get_by_role("alert").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Generate version 2").click()
+    page.wait_for_load_state("load")
+    assert "cannot be replaced" in page.locator(".govuk-error-summary").inner_text()
+    axe_check(page)
+    page.get_by_label("What changed since the version sent to the Board").fill("Adds the Case Review Group's update")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Generate version 2").click()
+    page.wait_for_load_state("load")
+    assert "Board pack version 2 generated" in page.get_by_role("alert").inner_text()
+    assert "What changed: Adds the Case Review Group's update" in page.content()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download version 1").click()
+    download = download_info.value
+    assert download.suggested_filename == f"board-pack-{meeting.date:%Y-%m-%d}-v1.pdf"
+    assert Path(download.path()).read_bytes() == first
+    assert [(pack.version, pack.is_sent) for pack in BoardPack.objects.order_by("version")] == [(1, True), (2, False)]
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(
+        ["/usr/bin/pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()

@@ -9,20 +9,24 @@ from cscp.actions.models import Action
 from cscp.boardpack.reports import board_pack_context
 from cscp.impact.models import Escalation, EvidenceLink, ImpactUpdate
 from cscp.models import Group, Partnership
-from cscp.sections import Section, board_pack_sections
+from cscp.sections import Section, board_pack_sections, board_pack_summaries
 from tests.cscp.boardpack import helpers as h
 from tests.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db
 
-CORE = ("cscp.impact_updates", "cscp.escalations", "cscp.actions")
+CORE = ("cscp.decisions", "cscp.summary", "cscp.impact_updates", "cscp.escalations", "cscp.actions")
+CORE_SUMMARIES = ("impact.late_updates", "actions.overdue_by_owner")
 
 
 @pytest.fixture
 def core_sections_only(monkeypatch):
-    """The core's sections alone, so their cost is pinned whatever the evidence apps add."""
+    """The core's sections (and the core's parts of the summary) alone, so their cost is pinned whatever the
+    evidence apps add."""
     kept = {key: section for key, section in board_pack_sections._sections.items() if key in CORE}
     monkeypatch.setattr(board_pack_sections, "_sections", kept)
+    parts = {key: part for key, part in board_pack_summaries._sections.items() if key in CORE_SUMMARIES}
+    monkeypatch.setattr(board_pack_summaries, "_sections", parts)
 
 
 def section(context: dict, key: str) -> dict:
@@ -50,15 +54,24 @@ def test_the_core_sections_come_in_order_with_room_for_the_scorecards_before_the
     context = board_pack_context(h.board_meeting(partnership))
 
     titles = [entry["title"] for entry in context["pack_contents"]]
-    assert titles[:4] == ["Scorecard exceptions", "Impact updates", "Escalations", "Actions: overdue and at risk"]
-    assert [entry["anchor"] for entry in context["pack_contents"]][1:4] == [
+    assert titles[:6] == [
+        "Decisions the Board is asked to make",
+        "Executive summary",
+        "Scorecard exceptions",
+        "Impact updates",
+        "Escalations",
+        "Actions: overdue and at risk",
+    ]
+    assert [entry["anchor"] for entry in context["pack_contents"]][3:6] == [
         "pack-cscp-impact-updates",
         "pack-cscp-escalations",
         "pack-cscp-actions",
     ]
 
 
-def test_each_groups_submitted_update_is_there_in_full_and_the_others_are_not_received(partnership):
+def test_an_acknowledged_update_is_there_in_full_a_submitted_one_is_only_listed_and_the_others_are_not_received(
+    partnership,
+):
     p = partnership
     meeting = h.board_meeting(p)
     sections = h.template_sections()
@@ -69,18 +82,27 @@ def test_each_groups_submitted_update_is_there_in_full_and_the_others_are_not_re
         {sections[0]: "We ran four neglect workshops.", sections[3]: "Capacity in health visiting."},
         submitted_on=h.days(-12),
         by=p["chair"],
+        status=ImpactUpdate.Status.ACKNOWLEDGED,
     )
     h.update(cycle, p.other_subgroup, {sections[0]: "A draft nobody should see yet."}, status=ImpactUpdate.Status.DRAFT)
+    third = GroupFactory(name="Voice of the Child Subgroup", kind=Group.Kind.SUBGROUP)
+    cycle.groups.add(third)
+    h.update(cycle, third, {sections[0]: "Not reviewed yet."}, submitted_on=h.days(-11), by=p["chair"])
 
     updates = section(board_pack_context(meeting), "cscp.impact_updates")
 
-    assert (updates["received_count"], updates["expected_count"]) == (1, 2)
+    assert (updates["received_count"], updates["expected_count"]) == (2, 3)
     by_group = {report["group"].name: report for report in updates["reports"]}
     received = by_group["Learning and Improvement Subgroup"]
-    assert received["status"] == "Submitted"
+    assert received["status"] == "Acknowledged"
+    assert received["in_full"] is True
     assert received["submitted_on"] == h.days(-12)
     assert received["late"] is False
     assert [part["title"] for part in received["parts"]] == list(h.TEMPLATE)
+    submitted = by_group["Voice of the Child Subgroup"]
+    assert submitted["status"] == "Submitted"
+    assert (submitted["in_full"], submitted["parts"]) == (False, [])
+    assert [report["group"].name for report in updates["in_full"]] == ["Learning and Improvement Subgroup"]
     assert received["parts"][0]["text"] == "We ran four neglect workshops."
     assert received["parts"][1]["text"] == ""
     not_received = by_group["Case Review Group"]
@@ -117,9 +139,12 @@ def test_open_escalations_and_those_decided_at_this_meeting_are_listed_and_close
         p.other_subgroup, p.other_chair, "Decided here", meeting=meeting, status=Escalation.Status.CLOSED
     )
 
-    escalations = section(board_pack_context(meeting), "cscp.escalations")
+    context = board_pack_context(meeting)
+    escalations = section(context, "cscp.escalations")
 
-    assert {e.title for e in escalations["open"]} == {awaiting.title, outcome_awaited.title}
+    # The one put to this meeting is among the decisions the Board is asked to make, not listed twice.
+    assert [e.title for e in section(context, "cscp.decisions")["escalations"]] == [awaiting.title]
+    assert {e.title for e in escalations["open"]} == {outcome_awaited.title}
     assert [e.title for e in escalations["decided"]] == [decided_here.title]
 
 
@@ -170,14 +195,17 @@ def test_the_pack_costs_the_same_few_queries_for_two_groups_or_ten(
     meeting = _pack_data(partnership, groups)
     Partnership.load()  # the settings row exists in a running partnership
 
-    with django_assert_num_queries(12):
+    # 12 for the sections that follow the summary; 10 for the settings, the version's number, the decisions (2),
+    # the escalations already among them, the last pack, and the summary's late updates (3) and actions by owner.
+    with django_assert_num_queries(22):
         context = board_pack_context(meeting)
         # Laying the pack out touches nothing that was not already loaded.
         html = render_to_string("boardpack/_pack_body.html", context)
 
     reporting = sum(1 for n in range(groups) if n % 3 != 2)
     assert html.count(": Delayed") == 3 * reporting
-    assert html.count("Not received") == groups - reporting
+    # One in the table for each group that has not reported, and one in the counts by status when any has not.
+    assert html.count("Not received") == groups - reporting + (1 if groups > reporting else 0)
     assert len(section(context, "cscp.impact_updates")["reports"]) == groups
 
 

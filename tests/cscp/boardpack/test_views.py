@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from cscp.boardpack.models import BoardPack
 from cscp.boardpack.services import board_pack_generate
-from cscp.models import Meeting
+from cscp.impact.models import ImpactUpdate
+from cscp.models import AuditEvent, Meeting
 from tests.cscp.boardpack import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,12 @@ def test_the_pack_preview_shows_the_same_sections_as_the_pdf(partnership, client
     meeting = h.board_meeting(p)
     sections = h.template_sections()
     cycle = h.cycle(meeting, [p.subgroup, p.other_subgroup])
-    h.update(cycle, p.subgroup, {sections[0]: "We trained 240 practitioners in the graded care profile."})
+    h.update(
+        cycle,
+        p.subgroup,
+        {sections[0]: "We trained 240 practitioners in the graded care profile."},
+        status=ImpactUpdate.Status.ACKNOWLEDGED,
+    )
     h.escalation(p.subgroup, p["chair"], "Delays in health assessments", meeting=meeting)
     overdue = h.action(group=p.subgroup, person=p["chair"], due=h.days(-3))
 
@@ -102,7 +108,13 @@ def test_the_pack_preview_shows_the_same_sections_as_the_pdf(partnership, client
 
     assert response.status_code == 200
     html = response.content.decode()
-    for heading in ("Impact updates", "Escalations", "Actions: overdue and at risk"):
+    for heading in (
+        "Decisions the Board is asked to make",
+        "Executive summary",
+        "Impact updates",
+        "Escalations",
+        "Actions: overdue and at risk",
+    ):
         assert heading in html
     assert "We trained 240 practitioners" in html
     assert "Not received" in html
@@ -123,20 +135,73 @@ def test_an_admin_sees_the_generate_button_and_after_generating_the_download_lin
 
     assert response.redirect_chain == [(pack_url(meeting), 302)]
     html = response.content.decode()
-    assert "Board pack generated" in html
+    assert "Board pack version 1 generated" in html
     assert "Download the PDF" in html
-    assert "Generated on" in html
+    assert "Version 1, generated on" in html
+    assert reverse("boardpack:version-download", args=[meeting.pk, 1]) in html
     assert BoardPack.objects.get().generated_by == partnership["admin"]
 
 
-def test_generating_again_says_so(partnership, client_for, quick_pdf):
+def test_generating_again_makes_the_next_version_and_lists_both(partnership, client_for, quick_pdf):
     meeting = h.board_meeting(partnership)
     board_pack_generate(meeting=meeting)
 
-    response = client_for("admin").post(reverse("boardpack:generate", args=[meeting.pk]), follow=True)
+    response = client_for("admin").post(
+        reverse("boardpack:generate", args=[meeting.pk]), {"change_note": "Adds the late update"}, follow=True
+    )
 
-    assert "Board pack generated again" in response.content.decode()
+    html = response.content.decode()
+    assert "Board pack version 2 generated" in html
+    assert "What changed: Adds the late update" in html
+    assert reverse("boardpack:version-download", args=[meeting.pk, 1]) in html
+    assert reverse("boardpack:version-download", args=[meeting.pk, 2]) in html
+    assert BoardPack.objects.count() == 2
+
+
+def test_an_admin_marks_the_latest_version_sent_and_then_must_say_what_changed(partnership, client_for, quick_pdf):
+    meeting = h.board_meeting(partnership)
+    board_pack_generate(meeting=meeting)
+    client = client_for("admin")
+    assert "Mark as sent to the Board" in client.get(pack_url(meeting)).content.decode()
+
+    response = client.post(reverse("boardpack:send", args=[meeting.pk, 1]), follow=True)
+
+    html = response.content.decode()
+    assert "Version 1 marked as sent to the Board" in html
+    assert "Mark as sent to the Board" not in html
+    assert "cannot be replaced" in html
+    assert BoardPack.objects.get().sent_by == partnership["admin"]
+
+    refused = client.post(reverse("boardpack:generate", args=[meeting.pk]), {"change_note": ""})
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "There is a problem" in page
+    assert "Version 1 was sent to the Board and cannot be replaced" in page
     assert BoardPack.objects.count() == 1
+
+    again = client.post(reverse("boardpack:send", args=[meeting.pk, 1]))
+    assert "already been marked as sent" in again.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["board", "business", "scrutineer", "chair", "outsider"])
+def test_only_admins_may_mark_a_pack_sent(partnership, client_for, quick_pdf, persona):
+    meeting = h.board_meeting(partnership)
+    board_pack_generate(meeting=meeting)
+
+    response = client_for(persona).post(reverse("boardpack:send", args=[meeting.pk, 1]))
+
+    assert response.status_code == 403
+    assert not BoardPack.objects.filter(sent_at__isnull=False).exists()
+
+
+def test_a_version_that_does_not_exist_is_not_found(partnership, client_for, quick_pdf):
+    meeting = h.board_meeting(partnership)
+    board_pack_generate(meeting=meeting)
+    client = client_for("admin")
+
+    assert client.post(reverse("boardpack:send", args=[meeting.pk, 7])).status_code == 404
+    assert client.get(reverse("boardpack:version-download", args=[meeting.pk, 7])).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["board", "business", "scrutineer", "chair", "outsider"])
@@ -181,9 +246,84 @@ def test_the_board_downloads_the_stored_pdf(partnership, client_for, quick_pdf):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert f'filename="board-pack-{meeting.date:%Y-%m-%d}.pdf"' in response["Content-Disposition"]
+    assert f'filename="board-pack-{meeting.date:%Y-%m-%d}-v1.pdf"' in response["Content-Disposition"]
     with pack.file.open("rb") as file:
         assert b"".join(response.streaming_content) == file.read()
+
+
+def test_each_version_downloads_as_it_was_generated(partnership, client_for, quick_pdf, monkeypatch):
+    from cscp.boardpack import services
+
+    meeting = h.board_meeting(partnership, h.days(6))
+    board_pack_generate(meeting=meeting)
+    monkeypatch.setattr(services, "render_pdf", lambda *args, **kwargs: b"%PDF-1.4 second")
+    board_pack_generate(meeting=meeting)
+    client = client_for("board")
+
+    first = client.get(reverse("boardpack:version-download", args=[meeting.pk, 1]))
+    latest = client.get(reverse("boardpack:download", args=[meeting.pk]))
+
+    assert b"".join(first.streaming_content).startswith(b"%PDF-1.4\n1 0 obj")
+    assert f"board-pack-{meeting.date:%Y-%m-%d}-v1.pdf" in first["Content-Disposition"]
+    assert b"".join(latest.streaming_content) == b"%PDF-1.4 second"
+    assert f"board-pack-{meeting.date:%Y-%m-%d}-v2.pdf" in latest["Content-Disposition"]
+
+
+# Settings.
+
+
+def test_an_admin_sets_the_marking_cover_and_order_of_sections(partnership, client_for):
+    from cscp.boardpack.forms import position_field_name
+    from cscp.boardpack.models import BoardPackSettings
+    from cscp.sections import board_pack_sections
+
+    client = client_for("admin")
+    keys = [section.key for section in board_pack_sections.sections()]
+    page = client.get(reverse("boardpack:settings"))
+    assert page.status_code == 200
+    data = {"protective_marking": "OFFICIAL", "author": "Business Manager", "purpose": "To decide."}
+    # The actions first, then the rest in their order.
+    data.update({position_field_name(key): n + 2 for n, key in enumerate(keys)})
+    data[position_field_name("cscp.actions")] = 1
+
+    response = client.post(reverse("boardpack:settings"), data, follow=True)
+
+    assert "Board pack settings saved" in response.content.decode()
+    settings = BoardPackSettings.load()
+    assert (settings.protective_marking, settings.author, settings.purpose) == (
+        "OFFICIAL",
+        "Business Manager",
+        "To decide.",
+    )
+    meeting = h.board_meeting(partnership)
+    pack = client.get(pack_url(meeting))
+    assert [entry["title"] for entry in pack.context["pack_contents"]][0] == "Actions: overdue and at risk"
+    assert "OFFICIAL" in pack.content.decode()
+    assert AuditEvent.objects.filter(action="boardpack.settings.changed").count() == 1
+
+
+def test_settings_with_two_sections_in_one_position_are_refused_beside_the_field(partnership, client_for):
+    from cscp.boardpack.forms import position_field_name
+    from cscp.boardpack.models import BoardPackSettings
+    from cscp.sections import board_pack_sections
+
+    keys = [section.key for section in board_pack_sections.sections()]
+    data = {"protective_marking": "SECRET-ISH", "author": "", "purpose": "x" * 2_001}
+    data.update({position_field_name(key): 1 for key in keys})
+
+    response = client_for("admin").post(reverse("boardpack:settings"), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "has the same position as" in html
+    assert "Purpose must be 2,000 characters or fewer" in html
+    assert "SECRET-ISH" in html  # what was typed is kept
+    assert not BoardPackSettings.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["board", "business", "scrutineer", "chair"])
+def test_only_admins_change_the_settings(partnership, client_for, persona):
+    assert client_for(persona).get(reverse("boardpack:settings")).status_code == 403
 
 
 def test_people_outside_the_boards_oversight_cannot_download_it(partnership, client_for, quick_pdf):
