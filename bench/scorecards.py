@@ -11,7 +11,7 @@ Builds (once) a main scorecard of 150 indicators × 10 years of monthly figures,
   clients at once, and compares their 95th percentiles (the scorecard's must stay within 3× the sign-in page's).
 
 Not part of the test run: timings depend on the machine. Query counts are pinned in tests/scorecards/test_views.py
-(28 queries to render the page, 14 from the cache, at 10 and 150 indicators alike).
+(29 queries to render the page, 15 from the cache, at 10 and 150 indicators alike).
 
     .venv/bin/python bench/scorecards.py [--indicators 150] [--years 10] [--repeat 10] [--concurrent]
 """

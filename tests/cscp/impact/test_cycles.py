@@ -250,10 +250,11 @@ def _assert_queries(client, url, django_assert_num_queries, expected):
 
 
 # The session (read and saved), the person, their memberships (groups and agencies), Django's own permissions
-# (two), the partnership's settings, then the page's own: the cycle, its groups and their updates.
-CYCLE_DETAIL_QUERIES = 11
+# (two), the partnership's settings, the header's unread notifications, then the page's own: the cycle, its groups
+# and their updates.
+CYCLE_DETAIL_QUERIES = 12
 # As above, with the cycle being worked on found first.
-UPDATE_LIST_QUERIES = 13
+UPDATE_LIST_QUERIES = 14
 
 
 @pytest.mark.parametrize("size", [3, 60])
