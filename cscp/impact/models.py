@@ -141,6 +141,14 @@ class ImpactUpdateComment(models.Model):
         return f"{self.get_kind_display()} by {self.author}"
 
 
+class DecisionKind(models.TextChoices):
+    # Values and words live in cscp.impact.status.
+    AGREED = st.AGREED, st.DECISION_LABELS[st.AGREED]
+    DECLINED = st.DECLINED, st.DECISION_LABELS[st.DECLINED]
+    DEFERRED = st.DEFERRED, st.DECISION_LABELS[st.DEFERRED]
+    REFERRED = st.REFERRED, st.DECISION_LABELS[st.REFERRED]
+
+
 class Escalation(models.Model):
     class Source(models.TextChoices):
         IMPACT_UPDATE = "impact_update", "Impact update"
@@ -169,6 +177,12 @@ class Escalation(models.Model):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_DECISION)
+    # The Board's decision (agreed, declined or referred; a deferral is only minuted, in `decisions`), with its
+    # rationale in `decision`.
+    decision_kind = models.CharField(max_length=20, choices=DecisionKind.choices, blank=True)
+    referred_to = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="referred_escalations"
+    )
     decision = limited_text(limits.NARRATIVE, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -190,3 +204,25 @@ class Escalation(models.Model):
     @property
     def tag(self) -> st.StatusTag:
         return st.escalation_tag(self.status)
+
+
+class EscalationDecision(models.Model):
+    """The Board's minute on an escalation at one of its meetings: what it decided and why. An escalation deferred
+    to a later meeting has one minute for each meeting that considered it."""
+
+    Kind = DecisionKind
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="escalation_decisions")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    rationale = limited_text(limits.NARRATIVE)
+    deferred_to = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    referred_to = models.ForeignKey(Group, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.escalation}"

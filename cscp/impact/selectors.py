@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from cscp.impact import guards
 from cscp.impact import status as st
 from cscp.impact.models import (
     Escalation,
+    EscalationDecision,
     ImpactTemplateSection,
     ImpactUpdate,
     ImpactUpdateAnswer,
@@ -28,7 +29,7 @@ from cscp.impact.models import (
     ReportingCycle,
 )
 from cscp.impact.status import SUBMITTED_STATUSES  # noqa: F401 - the Board pack reads it from here
-from cscp.models import Group
+from cscp.models import Group, Meeting
 from cscp.permissions import can_read_partnership, roles_of
 
 # The kinds of group that report to the Business Group and Board through impact updates.
@@ -257,6 +258,29 @@ def open_escalations() -> QuerySet[Escalation]:
 
 def escalations_awaiting_decision() -> QuerySet[Escalation]:
     return _escalation_queryset().filter(status=Escalation.Status.AWAITING_DECISION).order_by("raised_at", "pk")
+
+
+def awaiting_board_decision(meeting: Meeting) -> QuerySet[Escalation]:
+    """What the Board is asked to decide at this meeting (the Board pack reads it): every escalation awaiting a
+    decision that was taken to this meeting or deferred to it, one taken to an earlier meeting that has not yet
+    minuted it, and one for "the next meeting that can take it" raised by the meeting's day. An escalation deferred
+    to a later meeting waits for that one. Oldest first, with the raising group and the meeting."""
+    return (
+        _escalation_queryset()
+        .filter(status=Escalation.Status.AWAITING_DECISION)
+        .filter(
+            Q(board_meeting__date__lte=meeting.date, board_meeting__group__kind=Group.Kind.BOARD)
+            | Q(board_meeting__isnull=True, raised_at__date__lte=meeting.date)
+        )
+        .order_by("raised_at", "pk")
+    )
+
+
+def escalation_decisions(escalation: Escalation) -> QuerySet[EscalationDecision]:
+    """The Board's minutes on an escalation, oldest first, with the meetings and groups they name."""
+    return EscalationDecision.objects.filter(escalation=escalation).select_related(
+        "meeting", "deferred_to", "referred_to", "recorded_by"
+    )
 
 
 def escalations_visible_to(user) -> QuerySet[Escalation]:

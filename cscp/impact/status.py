@@ -69,6 +69,21 @@ ESCALATION_TAG_CLASSES = {
     CLOSED: "govuk-tag--green",
 }
 
+# What the Board decided on an escalation, as minuted at its meeting (EscalationDecision.Kind). A deferral sends the
+# escalation back to awaiting a decision, at the meeting it was deferred to; the others decide it.
+AGREED = "agreed"
+DECLINED = "declined"
+DEFERRED = "deferred"
+REFERRED = "referred"
+
+DECISION_KINDS = (AGREED, DECLINED, DEFERRED, REFERRED)
+DECISION_LABELS = {
+    AGREED: "Agreed",
+    DECLINED: "Declined",
+    DEFERRED: "Deferred to a later meeting",
+    REFERRED: "Referred to a group",
+}
+
 # A section of an update being written, on its task list. A completed task shows its words without a tag, as the
 # GOV.UK task list pattern does.
 TASK_NOT_STARTED = "not_started"

@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -178,8 +179,13 @@ def test_one_escalation_awaits_the_board_one_awaits_its_outcome_and_one_is_close
     closed = Escalation.objects.get(status=Escalation.Status.CLOSED)
     assert closed.outcome and closed.outcome_recorded_by == person("admin")
 
-    impact_services.escalation_decide(actor=person("board"), escalation=waiting, decision="Agreed for six months.")
-    assert Escalation.objects.get(pk=waiting.pk).status == Escalation.Status.DECIDED
+    # The Board's chair minutes its decision at the meeting on 10 December, not on 27 November.
+    with pytest.raises(ValidationError) as refused:
+        impact_services.escalation_decide(
+            actor=person("anne.carruthers"), escalation=waiting, kind="agreed", rationale="Agreed for six months."
+        )
+    assert "you can record it from 10 December 2026" in refused.value.messages[0]
+    assert Escalation.objects.get(pk=waiting.pk).status == Escalation.Status.AWAITING_DECISION
 
 
 def test_the_tracker_has_actions_in_every_status_and_owners_for_each_persona(demo):
