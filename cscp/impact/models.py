@@ -6,6 +6,8 @@ keeps the actions raised from it, through relations declared here, so the tracke
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -57,6 +59,17 @@ class ReportingCycle(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def update_title(self) -> str:
+        """What one group's update in this cycle is called, on its pages and in emails: "Impact update for the
+        Board, December 2026" from a cycle titled "Impact updates for the Board, December 2026" (never "Impact
+        update for Impact updates for..."), and "Impact update for Spring 2027" from "Spring 2027"."""
+        title = self.title.strip()
+        named = re.match(r"impact updates?\b", title, re.IGNORECASE)
+        if named:
+            return f"Impact update{title[named.end() :]}"
+        return f"Impact update for {title}"
 
 
 class ImpactUpdate(models.Model):

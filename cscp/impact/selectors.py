@@ -197,13 +197,16 @@ def sections_for_update(update: ImpactUpdate) -> list[ImpactTemplateSection]:
 
 
 def escalation_section_text(update: ImpactUpdate) -> str:
-    """The update's answer to the template's escalation section (`is_escalation`), "" when it has none."""
+    """The update's answer to the template's escalation section (`is_escalation`), "" when it has none or the answer
+    says there is nothing to escalate ("None this cycle.")."""
     answer = (
         ImpactUpdateAnswer.objects.filter(update=update, section__is_escalation=True)
         .order_by("-section__is_active", "section__order", "section__pk")
         .first()
     )
-    return answer.text if answer else ""
+    if answer is None or st.says_nothing_to_escalate(answer.text):
+        return ""
+    return answer.text
 
 
 def section_task_statuses(update: ImpactUpdate, answers: dict[int, str]) -> dict[int, str]:

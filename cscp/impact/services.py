@@ -61,6 +61,10 @@ class UpdateChanged(ValidationError):
     """The update was changed by someone else since the person loaded the form."""
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _long_date(day: datetime.date) -> str:
     return date_format(day, "j F Y")
 
@@ -400,13 +404,18 @@ def impact_update_save_section(
     completed: bool = True,
     request=None,
 ) -> ImpactUpdateAnswer:
-    """Save one section's answer. `completed` is False for "Save and come back later"."""
+    """Save one section's answer. `completed` is False for "Save and come back later"; "Save and continue" needs
+    an answer to a required section."""
     locked = _lock_update(update)
     refuse(guards.update_edit_blocked(locked))
     _check_version(locked, version, "text")
     if not section.is_active:
         raise ValidationError({"text": "This section is no longer part of the impact template"})
     text = (text or "").strip()
+    if completed and section.is_required and not text:
+        # "Save and continue" on an empty required section says so beside the box ("Save and come back later"
+        # keeps it empty, in progress).
+        raise ValidationError({"text": guards.missing_section_message(section)})
     check_length(ImpactUpdateAnswer, "text", text)
     answer, _ = ImpactUpdateAnswer.objects.get_or_create(update=locked, section=section)
     answer.text = text
@@ -551,7 +560,7 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
     _tell(
         people_in_groups_of_kind(Group.Kind.BUSINESS),
         event=f"impact.update.{locked.pk}.{verb}.v{locked.version}",
-        subject=f"{locked.group} has {verb} its impact update for {locked.cycle}",
+        subject=f"{locked.group} has {verb} its {_lower_first(locked.cycle.update_title)}",
         body=f"{actor} {verb} the update. Read it, comment, and acknowledge it or ask for changes.",
         url=url,
     )

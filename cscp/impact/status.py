@@ -11,6 +11,7 @@ Everything is keyed on the values; a label is for reading, never for comparing.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 # What a group's update shows.
@@ -157,3 +158,18 @@ def evidence_task_tag(linked: int) -> StatusTag:
     if not linked:
         return task_tag(TASK_NOT_STARTED)
     return StatusTag(TASK_COMPLETED, f"{linked} linked", TASK_TAG_CLASSES[TASK_COMPLETED])
+
+
+# An answer to the escalation section that says there is nothing to escalate ("None this cycle.", "N/A", "Nothing to
+# escalate at this time"): the escalation form starts empty rather than with it as "the concern".
+_NOTHING_TO_ESCALATE = re.compile(
+    r"^(none|nil|nothing|no|n/?a|not applicable|no matters?|no escalations?|no issues?)"
+    r"( (to|for) (escalate|escalation|report|the board))?"
+    r"( (this|at this|for this|in this) (cycle|time|quarter|period|month|round|update))?$"
+)
+
+
+def says_nothing_to_escalate(text: str) -> bool:
+    words = re.sub(r"[^\w/ ]+", " ", (text or "").casefold())
+    words = re.sub(r"\s+", " ", words).strip()
+    return not words or bool(_NOTHING_TO_ESCALATE.match(words))
