@@ -108,3 +108,20 @@ def client_for(partnership):
         return client
 
     return make
+
+
+@pytest.fixture
+def vice_chair(partnership) -> Person:
+    """The vice-chair of the chair's group, only for the tests that ask: most tests expect the chair to be the
+    group's only chair."""
+    person = PersonFactory(username="vicechair", first_name="Vita", last_name="Vice")
+    GroupMembershipFactory(person=person, group=partnership.subgroup, role=GroupMembership.Role.VICE_CHAIR)
+    return person
+
+
+@pytest.fixture
+def board_chair(partnership) -> Person:
+    """The chair of the Board, who minutes its decisions (the `board` persona is an ordinary member)."""
+    person = PersonFactory(username="boardchair", first_name="Bea", last_name="Chair")
+    GroupMembershipFactory(person=person, group=partnership.board, role=GroupMembership.Role.CHAIR)
+    return person

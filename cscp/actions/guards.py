@@ -1,9 +1,10 @@
 """Whether each step of an action's life may be taken now, and if not, why: one guard per transition.
 
 A guard reads only the action (no database) and returns "" when the step may be taken, or what the person must do
-first. The same guard decides three things, so they cannot disagree: the service refuses with its words
-(`cscp.guards.refuse`), the step's page shows them as a warning, and the action's page offers the step's button
-only to someone who may take it now (`offered`).
+first. Signing off and recording the impact also take the person (`by`): whoever marked the action complete may do
+neither, so every completion is checked by a second pair of eyes. The same guard decides three things, so they
+cannot disagree: the service refuses with its words (`cscp.guards.refuse`), the step's page shows them as a warning,
+and the action's page offers the step's button only to someone who may take it now (`offered`).
 
 Who may take a step is a separate question, answered by the permissions in `cscp.actions.rules`.
 """
@@ -41,7 +42,21 @@ def complete_blocked(action: Action) -> str:
     return ""
 
 
-def sign_off_blocked(action: Action, today: datetime.date | None = None) -> str:
+OWN_COMPLETION_SIGN_OFF = (
+    "You marked this action as complete, so someone else must sign it off: the group's other chair or vice-chair, "
+    "a member of the Business Group or the partnership team"
+)
+OWN_COMPLETION_IMPACT = (
+    "You marked this action as complete, so someone else must record its impact: the group's other chair or "
+    "vice-chair, a member of the Business Group or the partnership team"
+)
+
+
+def _completed_by(action: Action, by) -> bool:
+    return by is not None and action.completed_by_id is not None and action.completed_by_id == by.pk
+
+
+def sign_off_blocked(action: Action, today: datetime.date | None = None, *, by=None) -> str:
     if not action.completion_evidence.strip():
         return "Add evidence of completion before signing off"
     if action.signed_off_at is not None:
@@ -49,14 +64,18 @@ def sign_off_blocked(action: Action, today: datetime.date | None = None) -> str:
     if action.stage != Action.Stage.COMPLETED:
         now = st.label(st.derived_status(action, today or timezone.localdate())).lower()
         return f"This action is {now}: mark it as complete before signing it off"
+    if _completed_by(action, by):
+        return OWN_COMPLETION_SIGN_OFF
     return ""
 
 
-def impact_blocked(action: Action) -> str:
+def impact_blocked(action: Action, *, by=None) -> str:
     if action.stage == Action.Stage.IMPACT_TESTED:
         return "The impact of this action has already been recorded"
     if action.stage != Action.Stage.COMPLETED or action.signed_off_at is None:
         return "Sign off the action before recording its impact"
+    if _completed_by(action, by):
+        return OWN_COMPLETION_IMPACT
     return ""
 
 
@@ -72,7 +91,8 @@ def reopen_blocked(action: Action) -> str:
     return ""
 
 
-# Each step's permission and guard, by the name the action's page uses for its button.
+# Each step's permission and guard, by the name the action's page uses for its button. The steps of `BY_PERSON`
+# have guards that also ask who is taking them.
 STEPS: dict[str, tuple[str, Callable[[Action], str]]] = {
     "change": ("actions.change_action", change_blocked),
     "add_note": ("actions.change_action", note_blocked),
@@ -84,6 +104,17 @@ STEPS: dict[str, tuple[str, Callable[[Action], str]]] = {
 }
 
 
+BY_PERSON = frozenset({"sign_off", "record_impact"})
+
+
+def blocked_for(user, action: Action, name: str) -> str:
+    """Why this person cannot take the step now ("" when they can), as far as the action's state goes."""
+    _perm, blocked = STEPS[name]
+    return blocked(action, by=user) if name in BY_PERSON else blocked(action)
+
+
 def offered(user, action: Action) -> dict[str, bool]:
     """For each step, whether this person may take it now: what the action's page offers them."""
-    return {name: user.has_perm(perm, action) and not blocked(action) for name, (perm, blocked) in STEPS.items()}
+    return {
+        name: user.has_perm(perm, action) and not blocked_for(user, action, name) for name, (perm, _) in STEPS.items()
+    }

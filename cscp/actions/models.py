@@ -58,6 +58,8 @@ class Action(models.Model):
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.OPEN)
     progress = models.CharField(max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED)
     completed_on = models.DateField(null=True, blank=True)
+    # Who marked it complete: they may not also sign it off or record its impact (four eyes).
+    completed_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     completion_evidence = limited_text(limits.NARRATIVE, blank=True)
     evidence_file = models.FileField(upload_to="actions/evidence/%Y/", blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
@@ -85,6 +87,18 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    @property
+    def source_text(self) -> str:
+        """Where the action came from, in words: "Practice review: LCSPR Child T, recommendation 3". A reference
+        that already names its kind ("Scrutiny learning event: neglect") is not preceded by it a second time."""
+        kind = self.get_source_display()
+        reference = self.source_reference.strip()
+        if not reference:
+            return kind
+        if reference.casefold().startswith(kind.casefold()):
+            return reference
+        return f"{kind}: {reference}"
 
 
 class ActionNote(models.Model):

@@ -21,6 +21,7 @@ OPEN = Action.Stage.OPEN
 def status_expression(today: datetime.date) -> Case:
     """The rules of `status.status_for`, in the same order."""
     return Case(
+        When(stage=st.COMPLETED, signed_off_at__isnull=False, then=Value(st.SIGNED_OFF)),
         When(~Q(stage=OPEN), then=F("stage")),
         When(due_date__lt=today, then=Value(st.OVERDUE)),
         When(progress=st.AT_RISK, then=Value(st.AT_RISK)),
@@ -35,6 +36,7 @@ def status_rank_expression(today: datetime.date) -> Case:
     rank = {status: n for n, status in enumerate(st.STATUSES)}
     stage_rank = [When(stage=stage, then=Value(rank[stage])) for stage in (st.COMPLETED, st.IMPACT_TESTED, st.CLOSED)]
     return Case(
+        When(stage=st.COMPLETED, signed_off_at__isnull=False, then=Value(rank[st.SIGNED_OFF])),
         *stage_rank,
         When(due_date__lt=today, then=Value(rank[st.OVERDUE])),
         When(progress=st.AT_RISK, then=Value(rank[st.AT_RISK])),
@@ -46,7 +48,7 @@ def status_rank_expression(today: datetime.date) -> Case:
 
 
 def with_status(queryset: QuerySet[Action], today: datetime.date) -> QuerySet[Action]:
-    """Each action with `status` (one of status.STATUSES) and `status_rank` (0 = overdue ... 6 = closed)."""
+    """Each action with `status` (one of status.STATUSES) and `status_rank` (0 = overdue ... 7 = closed)."""
     return queryset.annotate(status=status_expression(today), status_rank=status_rank_expression(today))
 
 

@@ -406,6 +406,7 @@ def action_complete(
         raise ValidationError(errors)
     action.stage = Action.Stage.COMPLETED
     action.completed_on = completed_on
+    action.completed_by = actor
     action.completion_evidence = evidence
     if evidence_file is not None:
         action.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
@@ -434,10 +435,11 @@ def action_complete(
 
 @transaction.atomic
 def action_sign_off(*, actor: Person, action: Action, request=None) -> Action:
-    """The owning group's chair or vice-chair (or an admin) accepts the evidence that the action is done."""
+    """Someone other than the person who completed it (the owning group's other chair or vice-chair, a Business
+    Group member or an admin) accepts the evidence that the action is done."""
     _check_actor_may(actor, "actions.sign_off_action", action)
     action = _lock(action)
-    refuse(guards.sign_off_blocked(action))
+    refuse(guards.sign_off_blocked(action, by=actor))
     action.signed_off_at = timezone.now()
     action.signed_off_by = actor
     _save(action, actor=actor, reason="Signed off")
@@ -450,7 +452,7 @@ def action_record_impact(*, actor: Person, action: Action, made_difference: str,
     """The last step: whether the signed-off action made a difference, and how the group knows."""
     _check_actor_may(actor, "actions.test_action_impact", action)
     action = _lock(action)
-    refuse(guards.impact_blocked(action))
+    refuse(guards.impact_blocked(action, by=actor))
     finding = (finding or "").strip()
     errors: dict[str, str] = {}
     if made_difference not in Action.Difference.values:
@@ -537,6 +539,7 @@ def action_reopen(*, actor: Person, action: Action, reason: str, request=None) -
     stage_before = action.stage
     action.stage = Action.Stage.OPEN
     action.completed_on = None
+    action.completed_by = None
     action.signed_off_at = None
     action.signed_off_by = None
     action.impact_tested_at = None

@@ -5,7 +5,8 @@ filter and sort on the status in SQL; tests check that the two agree.
 
 While an action is open its status comes from its dates where it can: past its due date it is overdue, whatever
 anyone said about its progress; due within two weeks and not started, it is at risk. Otherwise it is what the
-last progress note said. Once completed, impact tested or closed, that stage is its status.
+last progress note said. Once completed, impact tested or closed, that stage is its status, except that a completed
+action someone has signed off is "signed off" (its impact is still to be recorded).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ON_TRACK = "on_track"
 AT_RISK = "at_risk"
 OVERDUE = "overdue"
 COMPLETED = "completed"
+SIGNED_OFF = "signed_off"
 IMPACT_TESTED = "impact_tested"
 CLOSED = "closed"
 
@@ -25,7 +27,7 @@ CLOSED = "closed"
 AT_RISK_WITHIN_DAYS = 14
 
 # Most pressing first: the order of the tracker's "status" sort and of the status filter's choices.
-STATUSES = (OVERDUE, AT_RISK, NOT_STARTED, ON_TRACK, COMPLETED, IMPACT_TESTED, CLOSED)
+STATUSES = (OVERDUE, AT_RISK, NOT_STARTED, ON_TRACK, COMPLETED, SIGNED_OFF, IMPACT_TESTED, CLOSED)
 OPEN_STATUSES = (OVERDUE, AT_RISK, NOT_STARTED, ON_TRACK)
 
 LABELS = {
@@ -34,6 +36,7 @@ LABELS = {
     AT_RISK: "At risk",
     OVERDUE: "Overdue",
     COMPLETED: "Completed",
+    SIGNED_OFF: "Signed off",
     IMPACT_TESTED: "Impact tested",
     CLOSED: "Closed",
 }
@@ -45,6 +48,7 @@ TAG_CLASSES = {
     AT_RISK: "govuk-tag--yellow",
     OVERDUE: "govuk-tag--red",
     COMPLETED: "govuk-tag--blue",
+    SIGNED_OFF: "govuk-tag--purple",
     IMPACT_TESTED: "govuk-tag--turquoise",
     CLOSED: "govuk-tag--grey",
 }
@@ -56,6 +60,7 @@ RAG = {
     NOT_STARTED: "Amber",
     ON_TRACK: "Green",
     COMPLETED: "Green",
+    SIGNED_OFF: "Green",
     IMPACT_TESTED: "Green",
     CLOSED: "",
 }
@@ -75,7 +80,11 @@ def at_risk_from(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=AT_RISK_WITHIN_DAYS)
 
 
-def status_for(*, stage: str, progress: str, due_date: datetime.date, today: datetime.date) -> str:
+def status_for(
+    *, stage: str, progress: str, due_date: datetime.date, today: datetime.date, signed_off: bool = False
+) -> str:
+    if stage == COMPLETED and signed_off:
+        return SIGNED_OFF
     if stage != "open":
         return stage
     if due_date < today:
@@ -86,8 +95,14 @@ def status_for(*, stage: str, progress: str, due_date: datetime.date, today: dat
 
 
 def derived_status(action, today: datetime.date) -> str:
-    """One of STATUSES for an action (anything with stage, progress and due_date) on a day."""
-    return status_for(stage=action.stage, progress=action.progress, due_date=action.due_date, today=today)
+    """One of STATUSES for an action (anything with stage, progress, due_date and signed_off_at) on a day."""
+    return status_for(
+        stage=action.stage,
+        progress=action.progress,
+        due_date=action.due_date,
+        today=today,
+        signed_off=getattr(action, "signed_off_at", None) is not None,
+    )
 
 
 def label(status: str) -> str:

@@ -37,6 +37,7 @@ from cscp.actions.forms import (
 from cscp.actions.models import Action
 from cscp.models import Agency, AuditEvent, Group
 from cscp.pages import crumbs, form_page, get_object_for_user, paginate, posted, posted_files, require, submit
+from cscp.permissions import is_partnership_admin
 
 PAGE_SIZE = 50
 
@@ -63,7 +64,14 @@ EVENT_LABELS = {
 
 def _action_queryset() -> QuerySet[Action]:
     return Action.objects.select_related(
-        "owner_group", "owner_agency", "owner_person", "raised_by", "signed_off_by", "impact_tested_by", "priority"
+        "owner_group",
+        "owner_agency",
+        "owner_person",
+        "raised_by",
+        "completed_by",
+        "signed_off_by",
+        "impact_tested_by",
+        "priority",
     )
 
 
@@ -318,6 +326,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and request.user.has_perm("cscp.view_group", action.owner_group),
             "may_see_owner_agency": bool(action.owner_agency)
             and request.user.has_perm("cscp.view_agency", action.owner_agency),
+            # Who did each step, for the partnership team checking that two people did them.
+            "show_steps_by": is_partnership_admin(request.user),
         },
     )
 
@@ -484,7 +494,7 @@ def action_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         run=lambda _data: services.action_sign_off(actor=request.user, action=action, request=request),
         done=f"Action {action.reference} signed off",
         title="Sign off this action?",
-        blocked=guards.sign_off_blocked(action),
+        blocked=guards.sign_off_blocked(action, by=request.user),
         template="actions/action_sign_off.html",
     )
 
@@ -505,7 +515,7 @@ def action_impact(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=f"The impact of action {action.reference} was recorded",
         title="Record the action's impact",
-        blocked=guards.impact_blocked(action),
+        blocked=guards.impact_blocked(action, by=request.user),
     )
 
 

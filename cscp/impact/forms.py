@@ -18,7 +18,14 @@ from django.utils.html import conditional_escape
 from cscp import limits
 from cscp.actions.models import Action
 from cscp.forms.fields import GovDateField, LimitedTextField, PriorityField, ThemesField, character_count
-from cscp.impact.models import Escalation, EvidenceLink, ImpactTemplateSection, ImpactUpdate, ReportingCycle
+from cscp.impact.models import (
+    DecisionKind,
+    Escalation,
+    EvidenceLink,
+    ImpactTemplateSection,
+    ImpactUpdate,
+    ReportingCycle,
+)
 from cscp.impact.selectors import REPORTING_KINDS
 from cscp.models import Group, Meeting
 
@@ -413,17 +420,51 @@ class EscalationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = LimitedTextField(
+    """The Board's decision on an escalation, as its minute: what it decided, where it goes next, and why."""
+
+    kind = forms.ChoiceField(
         label="What did the Board decide?",
+        choices=DecisionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the Board decided", "invalid_choice": "Choose what the Board decided"},
+    )
+    deferred_to = MeetingChoiceField(
+        label="If deferred: the Board meeting to take it",
+        queryset=Meeting.objects.none(),
+        required=False,
+        help_text="The escalation waits for a decision at that meeting, and its Board pack shows it",
+        error_messages={"invalid_choice": "Choose a Board meeting still to come"},
+    )
+    referred_to = forms.ModelChoiceField(
+        label="If referred: the group it is referred to",
+        queryset=Group.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Choose a group from the list"},
+    )
+    rationale = LimitedTextField(
+        label="The Board's reasons, for the minutes",
         limit=limits.NARRATIVE,
-        noun="The Board's decision",
-        help_text="Include who will do what, and by when",
-        required_message="Enter the Board's decision",
+        noun="The reasons",
+        help_text="Why the Board decided this, and who will do what, by when",
+        required_message="Enter the reason for the Board's decision",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(character_count(self, "decision", label_size=Size.LARGE, label_tag="h1", rows=6))
+        self.fields["deferred_to"].queryset = (
+            Meeting.objects.filter(group__kind=Group.Kind.BOARD, date__gt=timezone.localdate())
+            .select_related("group")
+            .order_by("date", "pk")
+        )
+        self.fields["deferred_to"].empty_label = "Choose a Board meeting"
+        self.fields["referred_to"].queryset = Group.objects.filter(is_active=True).order_by("name")
+        self.fields["referred_to"].empty_label = "Choose a group"
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field.select("deferred_to"),
+            Field.select("referred_to"),
+            character_count(self, "rationale", rows=6),
+        )
 
 
 class OutcomeForm(forms.Form):

@@ -8,8 +8,14 @@ makes sense in the state the update or escalation is in.
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
 from cscp.impact import status as st
 from cscp.impact.models import Escalation, ImpactTemplateSection, ImpactUpdate, ImpactUpdateAnswer
+from cscp.models import Group, Meeting
 
 SUBMITTED_CANNOT_CHANGE = (
     "This update has been submitted. You can change it only if the Business Group asks for changes."
@@ -79,9 +85,31 @@ def update_comment_blocked(update: ImpactUpdate) -> str:
 # Escalations.
 
 
-def escalation_decide_blocked(escalation: Escalation) -> str:
+def decision_meeting(escalation: Escalation) -> Meeting | None:
+    """The Board meeting an escalation awaits a decision at: the one it was taken (or deferred) to, else the first
+    Board meeting on or after the day it was raised ("the next meeting that can take it"); None when there is none."""
+    if escalation.board_meeting_id is not None:
+        return escalation.board_meeting
+    return (
+        Meeting.objects.filter(group__kind=Group.Kind.BOARD, date__gte=timezone.localdate(escalation.raised_at))
+        .select_related("group")
+        .order_by("date", "pk")
+        .first()
+    )
+
+
+def escalation_decide_blocked(escalation: Escalation, today: datetime.date | None = None) -> str:
+    """Minuting the Board's decision: while it awaits one, on or after the day of the meeting that takes it."""
     if escalation.status != st.AWAITING_DECISION:
         return "The Board's decision on this escalation has already been recorded"
+    meeting = decision_meeting(escalation)
+    if meeting is None:
+        return "No Board meeting is planned that can take this escalation: add the Board's next meeting first"
+    if (today or timezone.localdate()) < meeting.date:
+        return (
+            f"The Board's decision is recorded at or after the meeting that takes it: you can record it from "
+            f"{date_format(meeting.date, 'j F Y')}"
+        )
     return ""
 
 

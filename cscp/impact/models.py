@@ -6,6 +6,8 @@ keeps the actions raised from it, through relations declared here, so the tracke
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -57,6 +59,17 @@ class ReportingCycle(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def update_title(self) -> str:
+        """What one group's update in this cycle is called, on its pages and in emails: "Impact update for the
+        Board, December 2026" from a cycle titled "Impact updates for the Board, December 2026" (never "Impact
+        update for Impact updates for..."), and "Impact update for Spring 2027" from "Spring 2027"."""
+        title = self.title.strip()
+        named = re.match(r"impact updates?\b", title, re.IGNORECASE)
+        if named:
+            return f"Impact update{title[named.end() :]}"
+        return f"Impact update for {title}"
 
 
 class ImpactUpdate(models.Model):
@@ -141,6 +154,14 @@ class ImpactUpdateComment(models.Model):
         return f"{self.get_kind_display()} by {self.author}"
 
 
+class DecisionKind(models.TextChoices):
+    # Values and words live in cscp.impact.status.
+    AGREED = st.AGREED, st.DECISION_LABELS[st.AGREED]
+    DECLINED = st.DECLINED, st.DECISION_LABELS[st.DECLINED]
+    DEFERRED = st.DEFERRED, st.DECISION_LABELS[st.DEFERRED]
+    REFERRED = st.REFERRED, st.DECISION_LABELS[st.REFERRED]
+
+
 class Escalation(models.Model):
     class Source(models.TextChoices):
         IMPACT_UPDATE = "impact_update", "Impact update"
@@ -169,6 +190,12 @@ class Escalation(models.Model):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_DECISION)
+    # The Board's decision (agreed, declined or referred; a deferral is only minuted, in `decisions`), with its
+    # rationale in `decision`.
+    decision_kind = models.CharField(max_length=20, choices=DecisionKind.choices, blank=True)
+    referred_to = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="referred_escalations"
+    )
     decision = limited_text(limits.NARRATIVE, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -190,3 +217,25 @@ class Escalation(models.Model):
     @property
     def tag(self) -> st.StatusTag:
         return st.escalation_tag(self.status)
+
+
+class EscalationDecision(models.Model):
+    """The Board's minute on an escalation at one of its meetings: what it decided and why. An escalation deferred
+    to a later meeting has one minute for each meeting that considered it."""
+
+    Kind = DecisionKind
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="escalation_decisions")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    rationale = limited_text(limits.NARRATIVE)
+    deferred_to = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    referred_to = models.ForeignKey(Group, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.escalation}"

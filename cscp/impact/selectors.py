@@ -21,6 +21,7 @@ from cscp.impact import guards
 from cscp.impact import status as st
 from cscp.impact.models import (
     Escalation,
+    EscalationDecision,
     ImpactTemplateSection,
     ImpactUpdate,
     ImpactUpdateAnswer,
@@ -28,7 +29,7 @@ from cscp.impact.models import (
     ReportingCycle,
 )
 from cscp.impact.status import SUBMITTED_STATUSES  # noqa: F401 - the Board pack reads it from here
-from cscp.models import Group
+from cscp.models import Group, Meeting
 from cscp.permissions import can_read_partnership, roles_of
 
 # The statuses in which an escalation waits for the Board to decide it (see `awaiting_board_decision`).
@@ -199,13 +200,16 @@ def sections_for_update(update: ImpactUpdate) -> list[ImpactTemplateSection]:
 
 
 def escalation_section_text(update: ImpactUpdate) -> str:
-    """The update's answer to the template's escalation section (`is_escalation`), "" when it has none."""
+    """The update's answer to the template's escalation section (`is_escalation`), "" when it has none or the answer
+    says there is nothing to escalate ("None this cycle.")."""
     answer = (
         ImpactUpdateAnswer.objects.filter(update=update, section__is_escalation=True)
         .order_by("-section__is_active", "section__order", "section__pk")
         .first()
     )
-    return answer.text if answer else ""
+    if answer is None or st.says_nothing_to_escalate(answer.text):
+        return ""
+    return answer.text
 
 
 def section_task_statuses(update: ImpactUpdate, answers: dict[int, str]) -> dict[int, str]:
@@ -262,6 +266,29 @@ def escalations_awaiting_decision() -> QuerySet[Escalation]:
     return _escalation_queryset().filter(status=Escalation.Status.AWAITING_DECISION).order_by("raised_at", "pk")
 
 
+def awaiting_board_decision(meeting: Meeting) -> QuerySet[Escalation]:
+    """What the Board is asked to decide at this meeting (the Board pack reads it): every escalation awaiting a
+    decision that was taken to this meeting or deferred to it, one taken to an earlier meeting that has not yet
+    minuted it, and one for "the next meeting that can take it" raised by the meeting's day. An escalation deferred
+    to a later meeting waits for that one. Oldest first, with the raising group and the meeting."""
+    return (
+        _escalation_queryset()
+        .filter(status__in=AWAITING_BOARD_STATUSES)
+        .filter(
+            Q(board_meeting__date__lte=meeting.date, board_meeting__group__kind=Group.Kind.BOARD)
+            | Q(board_meeting__isnull=True, raised_at__date__lte=meeting.date)
+        )
+        .order_by("raised_at", "pk")
+    )
+
+
+def escalation_decisions(escalation: Escalation) -> QuerySet[EscalationDecision]:
+    """The Board's minutes on an escalation, oldest first, with the meetings and groups they name."""
+    return EscalationDecision.objects.filter(escalation=escalation).select_related(
+        "meeting", "deferred_to", "referred_to", "recorded_by"
+    )
+
+
 def escalations_visible_to(user) -> QuerySet[Escalation]:
     """The raising group's members see its escalations; the Board, Business Group, admins and Scrutineer see all.
     Open ones come first."""
@@ -269,23 +296,3 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
     if not can_read_partnership(user):
         escalations = escalations.filter(raised_by_group_id__in=roles_of(user).group_ids)
     return _open_first(escalations)
-
-
-def awaiting_board_decision(meeting) -> QuerySet[Escalation]:
-    """The escalations a Board meeting is asked to decide, oldest first, for its pack's "Decisions the Board is
-    asked to make".
-
-    An escalation counts when its status awaits the Board's decision and it is put to this meeting, to no meeting
-    in particular, or to an earlier meeting that did not decide it (it comes back until it is decided). One put to
-    a later meeting waits for that one.
-
-    To extend (decision kinds, deferral to a named meeting): keep this the one place that says which statuses
-    await a decision and which meeting they come back to; for instance, a deferred escalation whose `deferred_to`
-    is this meeting is added to the filter here, and the Board pack needs no change.
-    """
-    return (
-        _escalation_queryset()
-        .filter(status__in=AWAITING_BOARD_STATUSES)
-        .filter(Q(board_meeting__isnull=True) | Q(board_meeting__date__lte=meeting.date))
-        .order_by("raised_at", "pk")
-    )

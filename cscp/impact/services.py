@@ -30,7 +30,9 @@ from cscp.audit import record_event
 from cscp.guards import refuse
 from cscp.impact import guards
 from cscp.impact.models import (
+    DecisionKind,
     Escalation,
+    EscalationDecision,
     EvidenceLink,
     ImpactTemplateSection,
     ImpactUpdate,
@@ -38,7 +40,7 @@ from cscp.impact.models import (
     ImpactUpdateComment,
     ReportingCycle,
 )
-from cscp.limits import check_length
+from cscp.limits import check_length, length_error
 from cscp.links import is_safe_link
 from cscp.models import Group, GroupMembership, Meeting, Person, Priority, Theme, current_q
 from cscp.notifications import notify
@@ -57,6 +59,10 @@ STALE_SUBMIT_MESSAGE = "Someone else changed this update since you checked it. C
 
 class UpdateChanged(ValidationError):
     """The update was changed by someone else since the person loaded the form."""
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _long_date(day: datetime.date) -> str:
@@ -398,13 +404,18 @@ def impact_update_save_section(
     completed: bool = True,
     request=None,
 ) -> ImpactUpdateAnswer:
-    """Save one section's answer. `completed` is False for "Save and come back later"."""
+    """Save one section's answer. `completed` is False for "Save and come back later"; "Save and continue" needs
+    an answer to a required section."""
     locked = _lock_update(update)
     refuse(guards.update_edit_blocked(locked))
     _check_version(locked, version, "text")
     if not section.is_active:
         raise ValidationError({"text": "This section is no longer part of the impact template"})
     text = (text or "").strip()
+    if completed and section.is_required and not text:
+        # "Save and continue" on an empty required section says so beside the box ("Save and come back later"
+        # keeps it empty, in progress).
+        raise ValidationError({"text": guards.missing_section_message(section)})
     check_length(ImpactUpdateAnswer, "text", text)
     answer, _ = ImpactUpdateAnswer.objects.get_or_create(update=locked, section=section)
     answer.text = text
@@ -549,7 +560,7 @@ def impact_update_submit(*, actor: Person, update: ImpactUpdate, version: int, r
     _tell(
         people_in_groups_of_kind(Group.Kind.BUSINESS),
         event=f"impact.update.{locked.pk}.{verb}.v{locked.version}",
-        subject=f"{locked.group} has {verb} its impact update for {locked.cycle}",
+        subject=f"{locked.group} has {verb} its {_lower_first(locked.cycle.update_title)}",
         body=f"{actor} {verb} the update. Read it, comment, and acknowledge it or ask for changes.",
         url=url,
     )
@@ -715,26 +726,115 @@ def _lock_escalation(escalation: Escalation) -> Escalation:
     return Escalation.objects.select_for_update().select_related("raised_by_group").get(pk=escalation.pk)
 
 
+def _meeting_held(meeting: Meeting, today: datetime.date) -> Meeting:
+    """The Board meeting that decided: the one the escalation awaited, or (when that one passed without minuting
+    it) the latest Board meeting since, up to today."""
+    return (
+        Meeting.objects.filter(group__kind=Group.Kind.BOARD, date__gte=meeting.date, date__lte=today)
+        .order_by("-date", "-pk")
+        .first()
+        or meeting
+    )
+
+
 @transaction.atomic
-def escalation_decide(*, actor: Person, escalation: Escalation, decision: str, request=None) -> Escalation:
-    """Record the Board's decision. The escalation stays open until its outcome is recorded."""
-    decision = _given_text(decision, "decision", "Enter the Board's decision")
-    check_length(Escalation, "decision", decision)
+def escalation_decide(
+    *,
+    actor: Person,
+    escalation: Escalation,
+    kind: str,
+    rationale: str,
+    deferred_to: Meeting | None = None,
+    referred_to: Group | None = None,
+    request=None,
+) -> Escalation:
+    """Minute the Board's decision on an escalation, on or after the day of the meeting that took it: agreed,
+    declined, referred to a group, or deferred to a later Board meeting (when it awaits a decision again, there, and
+    that meeting's pack shows it). Each decision is kept as a minute (EscalationDecision); the raising group's chairs
+    are told."""
     locked = _lock_escalation(escalation)
-    refuse(guards.escalation_decide_blocked(locked))
-    locked.status = Escalation.Status.DECIDED
-    locked.decision = decision
-    locked.decided_at = timezone.now()
-    locked.decided_by = actor
-    locked.save(update_fields=["status", "decision", "decided_at", "decided_by"])
-    record_event("impact.escalation.decided", actor=actor, obj=locked, request=request)
-    url = reverse("impact:escalation-detail", args=[locked.pk])
+    today = timezone.localdate()
+    refuse(guards.escalation_decide_blocked(locked, today))
+    held = _meeting_held(guards.decision_meeting(locked), today)
+    errors: dict[str, str] = {}
+    rationale = _required_text(rationale, "rationale", "Enter the reason for the Board's decision", errors)
+    if rationale and (too_long := length_error(EscalationDecision, "rationale", rationale)):
+        errors["rationale"] = too_long
+    if kind not in DecisionKind.values:
+        errors["kind"] = "Choose what the Board decided"
+    if kind == DecisionKind.DEFERRED:
+        if deferred_to is None:
+            errors["deferred_to"] = "Choose the Board meeting the escalation is deferred to"
+        elif deferred_to.group.kind != Group.Kind.BOARD:
+            errors["deferred_to"] = "Choose a meeting of the Board"
+        elif deferred_to.date <= max(today, held.date):
+            errors["deferred_to"] = "Choose a Board meeting still to come"
+    if kind == DecisionKind.REFERRED and referred_to is None:
+        errors["referred_to"] = "Choose the group the escalation is referred to"
+    if errors:
+        raise ValidationError(errors)
+    deferred = kind == DecisionKind.DEFERRED
+    minute = EscalationDecision.objects.create(
+        escalation=locked,
+        meeting=held,
+        kind=kind,
+        rationale=rationale,
+        deferred_to=deferred_to if deferred else None,
+        referred_to=referred_to if kind == DecisionKind.REFERRED else None,
+        recorded_by=actor,
+    )
+    if deferred:
+        locked.board_meeting = deferred_to
+        locked.save(update_fields=["board_meeting"])
+        when = _long_date(deferred_to.date)
+        subject = (
+            f"The Board has deferred {locked.raised_by_group}'s escalation to its meeting on {when}: {locked.title}"
+        )
+    else:
+        locked.status = Escalation.Status.DECIDED
+        locked.decision_kind = kind
+        locked.decision = rationale
+        locked.referred_to = minute.referred_to
+        locked.decided_at = minute.recorded_at
+        locked.decided_by = actor
+        locked.board_meeting = held
+        locked.save(
+            update_fields=[
+                "status",
+                "decision_kind",
+                "decision",
+                "referred_to",
+                "decided_at",
+                "decided_by",
+                "board_meeting",
+            ]
+        )
+        verb = {
+            DecisionKind.AGREED: "agreed",
+            DecisionKind.DECLINED: "declined",
+            DecisionKind.REFERRED: f"referred to {minute.referred_to}",
+        }[kind]
+        subject = f"The Board has decided on {locked.raised_by_group}'s escalation ({verb}): {locked.title}"
+    record_event(
+        f"impact.escalation.{'deferred' if deferred else 'decided'}",
+        actor=actor,
+        obj=locked,
+        request=request,
+        message=rationale[:500],
+        data={
+            "decision": minute.pk,
+            "kind": kind,
+            "meeting": held.pk,
+            "deferred_to": minute.deferred_to_id,
+            "referred_to": minute.referred_to_id,
+        },
+    )
     _tell(
         chairs_of(locked.raised_by_group),
-        event=f"impact.escalation.{locked.pk}.decided",
-        subject=f"The Board has decided on {locked.raised_by_group}'s escalation: {locked.title}",
-        body=decision,
-        url=url,
+        event=f"impact.escalation.{locked.pk}.decision.{minute.pk}",
+        subject=subject,
+        body=rationale,
+        url=reverse("impact:escalation-detail", args=[locked.pk]),
     )
     return locked
 

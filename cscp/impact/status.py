@@ -11,6 +11,7 @@ Everything is keyed on the values; a label is for reading, never for comparing.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 # What a group's update shows.
@@ -67,6 +68,21 @@ ESCALATION_TAG_CLASSES = {
     AWAITING_DECISION: "govuk-tag--orange",
     DECIDED: "govuk-tag--blue",
     CLOSED: "govuk-tag--green",
+}
+
+# What the Board decided on an escalation, as minuted at its meeting (EscalationDecision.Kind). A deferral sends the
+# escalation back to awaiting a decision, at the meeting it was deferred to; the others decide it.
+AGREED = "agreed"
+DECLINED = "declined"
+DEFERRED = "deferred"
+REFERRED = "referred"
+
+DECISION_KINDS = (AGREED, DECLINED, DEFERRED, REFERRED)
+DECISION_LABELS = {
+    AGREED: "Agreed",
+    DECLINED: "Declined",
+    DEFERRED: "Deferred to a later meeting",
+    REFERRED: "Referred to a group",
 }
 
 # A section of an update being written, on its task list. A completed task shows its words without a tag, as the
@@ -142,3 +158,18 @@ def evidence_task_tag(linked: int) -> StatusTag:
     if not linked:
         return task_tag(TASK_NOT_STARTED)
     return StatusTag(TASK_COMPLETED, f"{linked} linked", TASK_TAG_CLASSES[TASK_COMPLETED])
+
+
+# An answer to the escalation section that says there is nothing to escalate ("None this cycle.", "N/A", "Nothing to
+# escalate at this time"): the escalation form starts empty rather than with it as "the concern".
+_NOTHING_TO_ESCALATE = re.compile(
+    r"^(none|nil|nothing|no|n/?a|not applicable|no matters?|no escalations?|no issues?)"
+    r"( (to|for) (escalate|escalation|report|the board))?"
+    r"( (this|at this|for this|in this) (cycle|time|quarter|period|month|round|update))?$"
+)
+
+
+def says_nothing_to_escalate(text: str) -> bool:
+    words = re.sub(r"[^\w/ ]+", " ", (text or "").casefold())
+    words = re.sub(r"\s+", " ", words).strip()
+    return not words or bool(_NOTHING_TO_ESCALATE.match(words))

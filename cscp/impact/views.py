@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from cscp.actions.models import Action
@@ -53,6 +54,7 @@ from cscp.impact.selectors import (
     active_sections,
     current_cycle,
     due_updates_for_cycles,
+    escalation_decisions,
     escalation_section_text,
     escalations_visible_to,
     section_task_statuses,
@@ -793,6 +795,7 @@ ESCALATION_QUERYSET = Escalation.objects.select_related(
     "impact_update",
     "priority",
     "decided_by",
+    "referred_to",
     "outcome_recorded_by",
 )
 
@@ -805,6 +808,9 @@ def _escalation_for(request: HttpRequest, perm: str, pk: int, **kwargs) -> Escal
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation_for(request, "impact.view_escalation", pk)
     may_decide = request.user.has_perm("impact.decide_escalation", escalation)
+    may_record_outcome = request.user.has_perm("impact.record_escalation_outcome", escalation)
+    decide_blocked = guards.escalation_decide_blocked(escalation)
+    awaiting = escalation.status == Escalation.Status.AWAITING_DECISION
     return render(
         request,
         "impact/escalation_detail.html",
@@ -813,27 +819,39 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "escalation": escalation,
             "themes": list(escalation.themes.order_by("name")),
             "actions": list(escalation.actions.order_by("reference")),
-            "can_decide": may_decide and not guards.escalation_decide_blocked(escalation),
-            "can_record_outcome": may_decide and not guards.escalation_outcome_blocked(escalation),
+            "can_decide": may_decide and not decide_blocked,
+            # Why the Board's chair cannot minute the decision yet (before the meeting), for them only.
+            "decide_blocked": decide_blocked if may_decide and awaiting else "",
+            "decision_meeting": guards.decision_meeting(escalation) if awaiting else escalation.board_meeting,
+            "minutes": list(escalation_decisions(escalation)),
+            "can_record_outcome": may_record_outcome and not guards.escalation_outcome_blocked(escalation),
             "can_raise_action": not guards.escalation_action_blocked(escalation)
             and request.user.has_perm("impact.raise_action_from_escalation", escalation),
         },
     )
 
 
+def _decision_intro(escalation: Escalation) -> str:
+    meeting = guards.decision_meeting(escalation)
+    when = f"The Board meeting of {date_format(meeting.date, 'j F Y')}" if meeting else "The Board"
+    return f"{when} was asked by {escalation.raised_by_group}: {escalation.ask}"
+
+
 def _escalation_step(
     request: HttpRequest,
     pk: int,
     *,
+    perm: str,
     blocked_by: Callable[[Escalation], str],
     form_class: type[forms.Form],
     record: Callable[[Escalation, dict], object],
     done: str,
     title: str,
     submit_label: str,
+    template: str = "",
 ):
-    """A Board member's step on an escalation (its decision, then its outcome): one question, while its guard allows."""
-    escalation = _escalation_for(request, "impact.decide_escalation", pk)
+    """A step on an escalation (the Board's decision, then its outcome): one form, while its guard allows."""
+    escalation = _escalation_for(request, perm, pk)
     blocked = blocked_by(escalation)
     if (response := _redirect_when_blocked(request, blocked, "impact:escalation-detail", escalation.pk)) is not None:
         return response
@@ -841,6 +859,17 @@ def _escalation_step(
     if submit(form, lambda data: record(escalation, data)) is not None:
         messages.success(request, done)
         return redirect("impact:escalation-detail", escalation.pk)
+    if template:
+        return form_page(
+            request,
+            form,
+            title=title,
+            caption=escalation.title,
+            crumbs=crumbs(_escalations_crumb(), _escalation_crumb(escalation)),
+            submit_label=submit_label,
+            template=template,
+            intro=_decision_intro(escalation),
+        )
     return _question_page(
         request,
         form,
@@ -857,14 +886,22 @@ def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _escalation_step(
         request,
         pk,
+        perm="impact.decide_escalation",
         blocked_by=guards.escalation_decide_blocked,
         form_class=DecisionForm,
         record=lambda escalation, data: services.escalation_decide(
-            actor=request.user, escalation=escalation, decision=data["decision"], request=request
+            actor=request.user,
+            escalation=escalation,
+            kind=data["kind"],
+            rationale=data["rationale"],
+            deferred_to=data.get("deferred_to"),
+            referred_to=data.get("referred_to"),
+            request=request,
         ),
-        done="The Board's decision has been recorded and the group's chair told",
-        title="What did the Board decide?",
+        done="The Board's decision has been minuted and the group's chairs told",
+        title="Record the Board's decision",
         submit_label="Record the decision",
+        template="includes/form_page.html",
     )
 
 
@@ -873,6 +910,7 @@ def escalation_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     return _escalation_step(
         request,
         pk,
+        perm="impact.record_escalation_outcome",
         blocked_by=guards.escalation_outcome_blocked,
         form_class=OutcomeForm,
         record=lambda escalation, data: services.escalation_record_outcome(

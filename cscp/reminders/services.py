@@ -129,11 +129,11 @@ def remind_impact_updates(*, today: datetime.date) -> int:
             meeting = _day(cycle.board_meeting.date)
             if kind == "due":
                 subject = f"The {group.name} impact update is due on {deadline}"
-                body = f"The impact update for {cycle.title} is due on {deadline}, for the Board meeting on {meeting}."
+                body = f"{cycle.update_title} is due on {deadline}, for the Board meeting on {meeting}."
             else:
                 subject = f"The {group.name} impact update is late: it was due on {deadline}"
                 body = (
-                    f"The impact update for {cycle.title} was due on {deadline} and has not been submitted. "
+                    f"{cycle.update_title} was due on {deadline} and has not been submitted. "
                     f"The Board meets on {meeting}."
                 )
             sent += _send(

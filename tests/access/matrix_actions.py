@@ -21,6 +21,8 @@ IN_THE_PARTNERSHIP = statuses(to=tuple(p for p in PERSONAS if p != "outsider"))
 HIDDEN = {"s11lead": 404, "auditor": 404, "outsider": 404}
 SEES = statuses(to=(*OVERSIGHT, "chair", "officer"), **HIDDEN)
 CHANGES = statuses(to=("admin", "chair"), **HIDDEN)
+# Signing off and recording the impact: a second pair of eyes, so the Business Group too.
+SIGNS_OFF = statuses(to=("admin", "chair", "business"), **HIDDEN)
 
 
 def _action(p, **values) -> Action:
@@ -37,7 +39,8 @@ def _completed(p) -> Action:
 
 
 def _signed_off(p) -> Action:
-    return services.action_sign_off(actor=p["admin"], action=_completed(p))
+    # Completed by the admin, so signed off by someone else.
+    return services.action_sign_off(actor=p["chair"], action=_completed(p))
 
 
 def _closed(p) -> Action:
@@ -105,14 +108,14 @@ ROWS = [
     ),
     Row("actions:note-add", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
     Row("actions:complete", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
-    Row("actions:sign-off", CHANGES, kwargs=lambda p: {"pk": _completed(p).pk}),
+    Row("actions:sign-off", SIGNS_OFF, kwargs=lambda p: {"pk": _completed(p).pk}),
     Row(
         "actions:sign-off",
-        statuses(to=("admin",), chair=404, officer=404, s11lead=404, auditor=404, outsider=404),
+        statuses(to=("admin", "business"), chair=404, officer=404, s11lead=404, auditor=404, outsider=404),
         kwargs=lambda p: {"pk": _action(p, owner_group=p.other_subgroup).pk},
-        note="another group's: only its own chair (or an admin)",
+        note="another group's: only its own chair (or an admin, or the Business Group)",
     ),
-    Row("actions:impact", CHANGES, kwargs=lambda p: {"pk": _signed_off(p).pk}),
+    Row("actions:impact", SIGNS_OFF, kwargs=lambda p: {"pk": _signed_off(p).pk}),
     Row("actions:close", CHANGES, kwargs=lambda p: {"pk": _action(p).pk}),
     Row("actions:reopen", CHANGES, kwargs=lambda p: {"pk": _closed(p).pk}),
     # The evidence file streams to whoever may see the action, and to nobody else.

@@ -10,6 +10,7 @@ from tests.cscp.impact.factories import (
     EscalationFactory,
     SectionFactory,
     UpdateFactory,
+    board_meeting,
     submitted_update,
 )
 
@@ -178,11 +179,13 @@ ROWS = [
         kwargs=lambda p: {"pk": _decided_escalation(p, p.other_subgroup).pk},
         note="raised by another group",
     ),
+    # Minuting the Board's decision: the Board's chair (not a persona here: tests/cscp/impact/test_escalations.py)
+    # and the partnership team, once the meeting has been held; an ordinary Board member is refused.
     Row(
         "impact:escalation-decide",
-        statuses(to=("admin", "board")),
-        kwargs=lambda p: {"pk": EscalationFactory(raised_by_group=p.subgroup).pk},
-        note="awaiting a decision",
+        statuses(to=("admin",)),
+        kwargs=lambda p: {"pk": EscalationFactory(raised_by_group=p.subgroup, board_meeting=board_meeting(-1)).pk},
+        note="awaiting a decision, its meeting held",
     ),
     Row(
         "impact:escalation-outcome",

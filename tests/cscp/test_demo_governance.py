@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -178,8 +179,13 @@ def test_one_escalation_awaits_the_board_one_awaits_its_outcome_and_one_is_close
     closed = Escalation.objects.get(status=Escalation.Status.CLOSED)
     assert closed.outcome and closed.outcome_recorded_by == person("admin")
 
-    impact_services.escalation_decide(actor=person("board"), escalation=waiting, decision="Agreed for six months.")
-    assert Escalation.objects.get(pk=waiting.pk).status == Escalation.Status.DECIDED
+    # The Board's chair minutes its decision at the meeting on 10 December, not on 27 November.
+    with pytest.raises(ValidationError) as refused:
+        impact_services.escalation_decide(
+            actor=person("anne.carruthers"), escalation=waiting, kind="agreed", rationale="Agreed for six months."
+        )
+    assert "you can record it from 10 December 2026" in refused.value.messages[0]
+    assert Escalation.objects.get(pk=waiting.pk).status == Escalation.Status.AWAITING_DECISION
 
 
 def test_the_tracker_has_actions_in_every_status_and_owners_for_each_persona(demo):
@@ -192,7 +198,8 @@ def test_the_tracker_has_actions_in_every_status_and_owners_for_each_persona(dem
         st.AT_RISK: 3,
         st.NOT_STARTED: 3,
         st.ON_TRACK: 7,
-        st.COMPLETED: 4,
+        st.COMPLETED: 3,
+        st.SIGNED_OFF: 1,
         st.IMPACT_TESTED: 3,
         st.CLOSED: 1,
     }
@@ -261,7 +268,8 @@ def test_a_second_run_keeps_what_people_did_in_the_browser_and_only_adds_what_is
     action = action_services.action_complete(
         actor=person("admin"), action=action, completed_on=TODAY, evidence="Every officer has done the refresher."
     )
-    action_services.action_sign_off(actor=person("admin"), action=action)
+    # Signed off by someone other than the person who completed it.
+    action_services.action_sign_off(actor=person("business"), action=action)
     # And someone deleted the closed escalation.
     Escalation.objects.filter(status=Escalation.Status.CLOSED).delete()
     references = dict(Action.objects.values_list("pk", "reference"))
@@ -276,8 +284,8 @@ def test_a_second_run_keeps_what_people_did_in_the_browser_and_only_adds_what_is
     labels = {due.group.name: due.status_label for due in due_updates_for_cycles([update.cycle], today=TODAY)}
     assert labels[LEARNING] == "Acknowledged"
     action.refresh_from_db()
-    assert action.signed_off_by == person("admin")
-    assert st.derived_status(action, TODAY) == st.COMPLETED
+    assert action.signed_off_by == person("business")
+    assert st.derived_status(action, TODAY) == st.SIGNED_OFF
     closed = Escalation.objects.get(status=Escalation.Status.CLOSED)
     assert closed.actions.filter(title__startswith="Report initial health assessment timeliness").exists()
     assert dict(Action.objects.values_list("pk", "reference")) == references

@@ -1,5 +1,6 @@
 """An action's whole life in a real browser, every page scanned with axe: an admin raises it for the chair's group;
-the chair adds a progress note, completes it with evidence, signs it off and records its impact."""
+the chair adds a progress note and completes it with evidence; the chair is not offered the sign-off of their own
+completion, so the group's vice-chair signs it off and records its impact."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def _fill_date(page, name: str, day: datetime.date) -> None:
     page.locator(f'input[name="{name}_2"]').fill(str(day.year))
 
 
-def test_an_action_goes_from_raised_to_impact_tested(page, live_server, partnership, settings, tmp_path):
+def test_an_action_goes_from_raised_to_impact_tested(page, live_server, partnership, vice_chair, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     today = timezone.localdate()
 
@@ -80,10 +81,27 @@ def test_an_action_goes_from_raised_to_impact_tested(page, live_server, partners
     _submit(page, "Mark as complete")
     assert page.get_by_role("link", name="Download briefing-register.pdf").is_visible()
 
-    # Sign-off, on a confirmation page.
+    # Four eyes: the chair who completed it is not offered the sign-off, and is refused if they go to it anyway.
+    visit(page, reverse("actions:detail", args=[action.pk]))
+    assert page.get_by_role("button", name="Sign off").count() == 0
     visit(page, reverse("actions:sign-off", args=[action.pk]))
+    assert "someone else must sign it off" in page.locator(".govuk-warning-text").inner_text()
+    _submit(page, "Sign off")
+    assert "someone else must sign it off" in page.locator(".govuk-error-summary").inner_text()
+    action.refresh_from_db()
+    assert action.signed_off_at is None
+    _sign_out(page)
+
+    # The group's vice-chair signs it off, on a confirmation page.
+    sign_in(page, live_server, "vicechair")
+    visit(page, reverse("actions:detail", args=[action.pk]))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign off").click()
+    page.wait_for_load_state("load")
+    axe_check(page)
     _submit(page, "Sign off")
     assert "signed off" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator(".govuk-tag", has_text="Signed off").first.is_visible()
 
     # The last step: did it make a difference?
     visit(page, reverse("actions:impact", args=[action.pk]))

@@ -7,7 +7,13 @@ from __future__ import annotations
 from django.urls import reverse
 
 from cscp.impact.models import Escalation, ImpactUpdate, ImpactUpdateComment
-from tests.cscp.impact.factories import CycleFactory, SectionFactory, business_meeting, submitted_update
+from tests.cscp.impact.factories import (
+    CycleFactory,
+    SectionFactory,
+    board_meeting,
+    business_meeting,
+    submitted_update,
+)
 from tests.e2e.conftest import axe_check, sign_in, visit
 
 
@@ -24,7 +30,9 @@ def _sign_out(page) -> None:
     page.wait_for_load_state("load")
 
 
-def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_decision(page, live_server, partnership):
+def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_decision(
+    page, live_server, partnership, board_chair
+):
     SectionFactory(title="What we did", hint="The group's work since its last update", order=1)
     SectionFactory(title="What difference it made and the evidence for it", order=2)
     SectionFactory(title="Matters to escalate", is_required=False, order=3, is_escalation=True)
@@ -105,14 +113,25 @@ def test_an_update_is_written_submitted_reviewed_and_a_concern_reaches_a_board_d
     assert escalation.impact_update == update
     _sign_out(page)
 
-    # A Board member records the decision, and later the outcome.
-    sign_in(page, live_server, "board")
+    # On the day of the Board meeting that takes it, the Board's chair minutes the decision, first forgetting why.
+    Escalation.objects.filter(pk=escalation.pk).update(board_meeting=board_meeting(0))
+    sign_in(page, live_server, "boardchair")
     assert page.get_by_role("heading", name="Escalations awaiting a decision").is_visible()
     _click(page, "link", "Delays in initial health assessments")
     _click(page, "button", "Record the Board's decision")
-    page.get_by_label("What did the Board decide?").fill("The ICB will report its recovery plan in March.")
+    page.get_by_label("Agreed", exact=True).check()
+    _click(page, "button", "Record the decision")
+    assert "Enter the reason for the Board's decision" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("The Board's reasons, for the minutes").fill("The ICB will report its recovery plan in March.")
     _click(page, "button", "Record the decision")
     assert page.get_by_text("Decided, outcome awaited").first.is_visible()
+    escalation.refresh_from_db()
+    assert escalation.decision_kind == "agreed" and escalation.decided_by == board_chair
+    _sign_out(page)
+
+    # A Board member records the outcome later.
+    sign_in(page, live_server, "board")
+    visit(page, reverse("impact:escalation-detail", args=[escalation.pk]))
     _click(page, "button", "Record the outcome")
     page.get_by_label("What was the outcome?").fill("The plan was delivered; assessments are on time.")
     _click(page, "button", "Record the outcome")

@@ -52,6 +52,8 @@ def bulk_actions(n: int, *, owner_group, start: int = 1, **values) -> list[Actio
 
 
 def complete(partnership, action, *, actor=None, evidence="The revised guidance is on the partnership website"):
+    """Mark the action complete, by the admin unless told otherwise: the chair may then sign it off (whoever
+    completes an action may not sign it off themselves)."""
     return services.action_complete(
-        actor=actor or partnership["chair"], action=action, completed_on=today(), evidence=evidence
+        actor=actor or partnership["admin"], action=action, completed_on=today(), evidence=evidence
     )

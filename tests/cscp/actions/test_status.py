@@ -6,6 +6,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from cscp.actions import selectors
 from cscp.actions import status as st
@@ -33,6 +34,7 @@ def _action(stage="open", progress="not_started", due_in=30):
         ("open", "at_risk", 200, "at_risk"),
         ("open", "on_track", 3, "on_track"),
         ("completed", "at_risk", -10, "completed"),
+        ("impact_tested", "on_track", 5, "impact_tested"),
         ("impact_tested", "not_started", -10, "impact_tested"),
         ("closed", "on_track", -10, "closed"),
     ],
@@ -62,6 +64,7 @@ def test_the_database_annotation_agrees_with_the_pure_rules(partnership):
     pks = list(Action.objects.order_by("pk").values_list("pk", flat=True))
     for n, stage in enumerate(("completed", "impact_tested", "closed")):
         Action.objects.filter(pk__in=pks[n * 5 : n * 5 + 5]).update(stage=stage)
+    Action.objects.filter(pk__in=pks[15:20]).update(stage="completed", signed_off_at=timezone.now())
     today = helpers.today()
     annotated = selectors.with_status(Action.objects.all(), today)
     seen = set()
@@ -70,3 +73,13 @@ def test_the_database_annotation_agrees_with_the_pure_rules(partnership):
         assert action.status_rank == st.STATUSES.index(action.status)
         seen.add(action.status)
     assert set(st.STATUSES) <= seen
+
+
+def test_a_signed_off_action_says_signed_off_not_completed():
+    """A Board member reading the tracker: "it says Completed, but the chair signed it off last week"."""
+    completed = SimpleNamespace(stage="completed", progress="on_track", due_date=TODAY, signed_off_at=None)
+    signed_off = SimpleNamespace(stage="completed", progress="on_track", due_date=TODAY, signed_off_at=TODAY)
+    assert st.tag(st.derived_status(completed, TODAY)).label == "Completed"
+    assert st.tag(st.derived_status(signed_off, TODAY)).label == "Signed off"
+    closed = SimpleNamespace(stage="closed", progress="on_track", due_date=TODAY, signed_off_at=TODAY)
+    assert st.tag(st.derived_status(closed, TODAY)).label == "Closed"

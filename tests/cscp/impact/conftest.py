@@ -1,14 +1,12 @@
-"""Fixtures for impact updates and escalations: the agreed template, a cycle due in two weeks, and a vice-chair
-for the chair's subgroup."""
+"""Fixtures for impact updates and escalations: the agreed template, a cycle due in two weeks (the chair's
+subgroup's vice-chair is tests/conftest.py's `vice_chair`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from cscp.impact import services
-from cscp.models import GroupMembership
 from tests.cscp.impact.factories import CycleFactory, business_meeting, standard_template
-from tests.factories import GroupMembershipFactory, PersonFactory
 
 
 @pytest.fixture
@@ -20,13 +18,6 @@ def sections(partnership):
 def cycle(partnership):
     """Board in 30 days, Business Group in 20, updates due in 16; both subgroups report."""
     return CycleFactory(title="Board, spring", business_meeting=business_meeting(20))
-
-
-@pytest.fixture
-def vice_chair(partnership):
-    person = PersonFactory(username="vicechair")
-    GroupMembershipFactory(person=person, group=partnership.subgroup, role=GroupMembership.Role.VICE_CHAIR)
-    return person
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cscp.actions.models import Action
-from cscp.impact import services
+from cscp.impact import guards, selectors, services
 from cscp.impact.models import Escalation
 from cscp.models import AuditEvent, Notification
 from tests.cscp.impact.factories import EscalationFactory, board_meeting, submitted_update
@@ -34,9 +34,11 @@ def _detail(escalation) -> str:
 
 
 def _decided(partnership, **kwargs) -> Escalation:
+    """Taken to yesterday's Board meeting and agreed there, minuted by the partnership team."""
+    kwargs.setdefault("board_meeting", board_meeting(-1))
     escalation = EscalationFactory(raised_by_group=partnership.subgroup, **kwargs)
     return services.escalation_decide(
-        actor=partnership["board"], escalation=escalation, decision="The ICB reports in March."
+        actor=partnership["admin"], escalation=escalation, kind="agreed", rationale="The ICB reports in March."
     )
 
 
@@ -197,52 +199,189 @@ def test_a_made_up_filter_is_ignored_not_a_crash(client_for, partnership):
 # Deciding and recording the outcome.
 
 
-def test_a_board_member_records_the_decision_and_the_chair_is_told(client_for, partnership):
-    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
-    response = client_for("board").post(
-        reverse("impact:escalation-decide", args=[escalation.pk]), {"decision": "Ask the ICB for a plan by March."}
-    )
+def _awaiting(partnership, days_ago: int = 1, **kwargs) -> Escalation:
+    """Taken to a Board meeting `days_ago` (negative: still to come)."""
+    return EscalationFactory(raised_by_group=partnership.subgroup, board_meeting=board_meeting(-days_ago), **kwargs)
+
+
+def _decide_url(escalation) -> str:
+    return reverse("impact:escalation-decide", args=[escalation.pk])
+
+
+def test_the_boards_chair_minutes_an_agreed_decision_and_the_chair_is_told(client, partnership, board_chair):
+    escalation = _awaiting(partnership)
+    client.force_login(board_chair)
+    assert reverse("impact:escalation-decide", args=[escalation.pk]) in client.get(_detail(escalation)).content.decode()
+    response = client.post(_decide_url(escalation), {"kind": "agreed", "rationale": "Ask the ICB for a plan by March."})
     assert response["Location"] == _detail(escalation)
     escalation.refresh_from_db()
-    assert escalation.status == Escalation.Status.DECIDED
-    assert escalation.decided_by == partnership["board"]
-    assert Notification.objects.filter(recipient=partnership["chair"], subject__contains="decided").exists()
-    page = client_for("chair").get(_detail(escalation)).content.decode()
-    assert "Ask the ICB for a plan by March." in page
+    assert escalation.status == Escalation.Status.DECIDED and escalation.decision_kind == "agreed"
+    assert escalation.decided_by == board_chair and escalation.decision == "Ask the ICB for a plan by March."
+    minute = escalation.decisions.get()
+    assert minute.meeting == escalation.board_meeting and minute.kind == "agreed"
+    assert Notification.objects.filter(recipient=partnership["chair"], subject__contains="(agreed)").exists()
+    assert AuditEvent.objects.filter(action="impact.escalation.decided", object_id=str(escalation.pk)).exists()
+    page = client.get(_detail(escalation)).content.decode()
+    assert "Ask the ICB for a plan by March." in page and "<strong>Agreed</strong>" in page
     assert "Not yet recorded. The escalation stays open until it is." in page
 
 
-def test_a_decision_needs_words(client_for, partnership):
-    escalation = EscalationFactory(raised_by_group=partnership.subgroup)
-    response = client_for("board").post(reverse("impact:escalation-decide", args=[escalation.pk]), {"decision": ""})
-    assert error_beside(response, "decision") == ["Enter the Board's decision"]
+def test_a_decision_needs_a_kind_and_its_reasons(client_for, partnership):
+    escalation = _awaiting(partnership)
+    response = client_for("admin").post(_decide_url(escalation), {"kind": "", "rationale": ""})
+    assert error_beside(response, "kind") == ["Choose what the Board decided"]
+    assert error_beside(response, "rationale") == ["Enter the reason for the Board's decision"]
     escalation.refresh_from_db()
-    assert escalation.status == Escalation.Status.AWAITING_DECISION
+    assert escalation.status == Escalation.Status.AWAITING_DECISION and not escalation.decisions.exists()
 
 
-def test_someone_not_on_the_board_cannot_decide(client_for, partnership):
+def test_a_decision_cannot_be_recorded_before_the_meeting(client_for, partnership, board_chair):
+    """A week before the meeting, nobody can record "the Board's decision"."""
+    escalation = _awaiting(partnership, days_ago=-7)
+    page = client_for("admin").get(_detail(escalation)).content.decode()
+    assert _decide_url(escalation) not in page
+    assert "you can record it from" in html.unescape(page)
+    response = client_for("admin").post(_decide_url(escalation), {"kind": "agreed", "rationale": "Agreed"}, follow=True)
+    assert "The Board&#x27;s decision is recorded at or after the meeting" in response.content.decode()
+    with pytest.raises(ValidationError) as refused:
+        services.escalation_decide(actor=board_chair, escalation=escalation, kind="agreed", rationale="Agreed")
+    assert "you can record it from" in refused.value.messages[0]
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.AWAITING_DECISION and not escalation.decisions.exists()
+
+
+def test_on_the_day_of_the_meeting_the_decision_can_be_recorded(client_for, partnership):
+    escalation = _awaiting(partnership, days_ago=0)
+    response = client_for("admin").post(_decide_url(escalation), {"kind": "declined", "rationale": "Not ours"})
+    assert response.status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.decision_kind == "declined"
+
+
+def test_an_escalation_for_the_next_meeting_is_decided_at_the_first_board_meeting_after_it_was_raised(partnership):
+    meeting = board_meeting(-1)
+    escalation = EscalationFactory(
+        raised_by_group=partnership.subgroup, raised_at=timezone.now() - datetime.timedelta(days=5)
+    )
+    assert guards.decision_meeting(escalation) == meeting
+    services.escalation_decide(actor=partnership["admin"], escalation=escalation, kind="agreed", rationale="Yes")
+    escalation.refresh_from_db()
+    assert escalation.board_meeting == meeting and escalation.decisions.get().meeting == meeting
+
+
+def test_an_escalation_raised_after_the_last_meeting_waits_for_the_next(partnership):
+    board_meeting(-10)
     escalation = EscalationFactory(raised_by_group=partnership.subgroup)
-    response = client_for("chair").post(reverse("impact:escalation-decide", args=[escalation.pk]), {"decision": "Yes"})
+    assert "No Board meeting is planned" in guards.escalation_decide_blocked(escalation)
+    board_meeting(20)
+    assert "you can record it from" in guards.escalation_decide_blocked(escalation)
+
+
+def test_a_deferral_sends_the_escalation_to_the_named_meeting_and_its_pack(client_for, partnership):
+    escalation = _awaiting(partnership)
+    this_meeting = escalation.board_meeting
+    next_meeting = board_meeting(60)
+    response = client_for("admin").post(
+        _decide_url(escalation),
+        {"kind": "deferred", "deferred_to": next_meeting.pk, "rationale": "Wait for the ICB's report"},
+    )
+    assert response.status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.AWAITING_DECISION and escalation.decision_kind == ""
+    assert escalation.board_meeting == next_meeting and escalation.decided_at is None
+    minute = escalation.decisions.get()
+    assert minute.kind == "deferred" and minute.meeting == this_meeting and minute.deferred_to == next_meeting
+    assert list(selectors.awaiting_board_decision(next_meeting)) == [escalation]
+    assert escalation not in selectors.awaiting_board_decision(this_meeting)
+    deferral = Notification.objects.get(recipient=partnership["chair"], subject__contains="deferred")
+    assert "meeting on" in deferral.subject
+    # Before the meeting it was deferred to, the decision waits.
+    assert "you can record it from" in guards.escalation_decide_blocked(escalation)
+
+
+@pytest.mark.parametrize(
+    ("deferred_to", "message"),
+    [
+        (lambda: "", "Choose the Board meeting the escalation is deferred to"),
+        (lambda: board_meeting(-3).pk, "Choose a Board meeting still to come"),
+    ],
+)
+def test_a_deferral_needs_a_meeting_still_to_come(client_for, partnership, deferred_to, message):
+    escalation = _awaiting(partnership)
+    meeting = escalation.board_meeting
+    data = {"kind": "deferred", "deferred_to": deferred_to(), "rationale": "Later"}
+    response = client_for("admin").post(_decide_url(escalation), data)
+    assert error_beside(response, "deferred_to") == [message]
+    escalation.refresh_from_db()
+    assert escalation.board_meeting == meeting and not escalation.decisions.exists()
+    assert not Notification.objects.filter(subject__contains="deferred").exists()
+
+
+def test_the_service_refuses_a_deferral_to_a_past_meeting(partnership):
+    escalation = _awaiting(partnership)
+    with pytest.raises(ValidationError) as refused:
+        services.escalation_decide(
+            actor=partnership["admin"],
+            escalation=escalation,
+            kind="deferred",
+            rationale="Later",
+            deferred_to=board_meeting(-2),
+        )
+    assert refused.value.message_dict == {"deferred_to": ["Choose a Board meeting still to come"]}
+
+
+def test_a_referral_names_the_group(client_for, partnership):
+    escalation = _awaiting(partnership)
+    response = client_for("admin").post(_decide_url(escalation), {"kind": "referred", "rationale": "For the QA group"})
+    assert error_beside(response, "referred_to") == ["Choose the group the escalation is referred to"]
+    response = client_for("admin").post(
+        _decide_url(escalation),
+        {"kind": "referred", "referred_to": partnership.other_subgroup.pk, "rationale": "For the Case Review Group"},
+    )
+    assert response.status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.decision_kind == "referred" and escalation.referred_to == partnership.other_subgroup
+    assert Notification.objects.filter(
+        recipient=partnership["chair"], subject__contains="referred to Case Review Group"
+    ).exists()
+
+
+def test_telling_the_group_is_once_per_minute(partnership):
+    escalation = _awaiting(partnership)
+    services.escalation_decide(
+        actor=partnership["admin"],
+        escalation=escalation,
+        kind="deferred",
+        rationale="Later",
+        deferred_to=board_meeting(9),
+    )
+    assert Notification.objects.filter(recipient=partnership["chair"]).count() == 1
+
+
+@pytest.mark.parametrize("persona", ["board", "chair", "business", "scrutineer"])
+def test_only_the_boards_chair_or_the_partnership_team_minutes_a_decision(client_for, partnership, persona):
+    """An ordinary Board member cannot record "the Board's decision" on their own."""
+    escalation = _awaiting(partnership)
+    assert _decide_url(escalation) not in client_for(persona).get(_detail(escalation)).content.decode()
+    response = client_for(persona).post(_decide_url(escalation), {"kind": "agreed", "rationale": "Yes"})
     assert response.status_code == 403
     escalation.refresh_from_db()
     assert escalation.status == Escalation.Status.AWAITING_DECISION
 
 
 def test_an_escalation_that_was_never_raised_cannot_be_decided(client_for, partnership):
-    response = client_for("board").post(reverse("impact:escalation-decide", args=[9999]), {"decision": "Yes"})
+    response = client_for("admin").post(reverse("impact:escalation-decide", args=[9999]), {"kind": "agreed"})
     assert response.status_code == 404
 
 
 def test_a_decision_cannot_be_recorded_twice(client_for, partnership):
     escalation = _decided(partnership)
-    response = client_for("board").post(
-        reverse("impact:escalation-decide", args=[escalation.pk]), {"decision": "Again"}
-    )
+    response = client_for("admin").post(_decide_url(escalation), {"kind": "declined", "rationale": "Again"})
     assert response.status_code == 302
     escalation.refresh_from_db()
-    assert escalation.decision == "The ICB reports in March."
+    assert escalation.decision == "The ICB reports in March." and escalation.decisions.count() == 1
     with pytest.raises(ValidationError):
-        services.escalation_decide(actor=partnership["board"], escalation=escalation, decision="Again")
+        services.escalation_decide(actor=partnership["admin"], escalation=escalation, kind="agreed", rationale="Again")
 
 
 def test_the_outcome_cannot_come_before_the_decision(client_for, partnership):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cscp.impact import guards, services
 from cscp.impact import status as st
 from cscp.impact.models import Escalation, ImpactUpdate
-from tests.cscp.impact.factories import EscalationFactory, submitted_update
+from tests.cscp.impact.factories import EscalationFactory, board_meeting, submitted_update
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_an_update_is_submitted_once_every_required_section_is_answered(partners
     ],
 )
 def test_an_escalation_is_decided_then_its_outcome_recorded(status, decide, outcome, action):
-    escalation = Escalation(status=status)
+    escalation = Escalation(status=status, board_meeting=board_meeting(-1))
     for blocked, expected in (
         (guards.escalation_decide_blocked(escalation), decide),
         (guards.escalation_outcome_blocked(escalation), outcome),
@@ -181,27 +181,30 @@ def _escalation_in(partnership, status: str) -> Escalation:
         values.update(decision="A recovery plan", decided_at=timezone.now())
     if status == st.CLOSED:
         values.update(outcome="Delivered", outcome_recorded_at=timezone.now())
-    return EscalationFactory(raised_by_group=partnership.subgroup, **values)
+    # Taken to yesterday's Board meeting, so the decision may be minuted now.
+    return EscalationFactory(raised_by_group=partnership.subgroup, board_meeting=board_meeting(-1), **values)
 
 
 @pytest.mark.parametrize("status", list(st.ESCALATION_STATUSES))
 def test_deciding_and_recording_the_outcome_follow_their_guards(client_for, partnership, status):
     escalation = _escalation_in(partnership, status)
-    client = client_for("board")
+    client = client_for("admin")  # who may minute the decision and record the outcome: only the guard decides
     page = client.get(reverse("impact:escalation-detail", args=[escalation.pk])).content.decode()
     for blocked, button, url_name, call in (
         (
             guards.escalation_decide_blocked(escalation),
             "Record the Board's decision",
             "impact:escalation-decide",
-            lambda: services.escalation_decide(actor=partnership["board"], escalation=escalation, decision="Yes"),
+            lambda: services.escalation_decide(
+                actor=partnership["admin"], escalation=escalation, kind="agreed", rationale="Yes"
+            ),
         ),
         (
             guards.escalation_outcome_blocked(escalation),
             "Record the outcome",
             "impact:escalation-outcome",
             lambda: services.escalation_record_outcome(
-                actor=partnership["board"], escalation=escalation, outcome="Done"
+                actor=partnership["admin"], escalation=escalation, outcome="Done"
             ),
         ),
     ):
