@@ -293,6 +293,11 @@ def test_a_deferral_sends_the_escalation_to_the_named_meeting_and_its_pack(clien
     assert minute.kind == "deferred" and minute.meeting == this_meeting and minute.deferred_to == next_meeting
     assert list(selectors.awaiting_board_decision(next_meeting)) == [escalation]
     assert escalation not in selectors.awaiting_board_decision(this_meeting)
+    # The next meeting's Board pack asks for the decision again; this meeting's no longer does.
+    from cscp.boardpack.reports import decisions_section
+
+    assert decisions_section(meeting=next_meeting)["escalations"] == [escalation]
+    assert escalation not in decisions_section(meeting=this_meeting)["escalations"]
     deferral = Notification.objects.get(recipient=partnership["chair"], subject__contains="deferred")
     assert "meeting on" in deferral.subject
     # Before the meeting it was deferred to, the decision waits.
