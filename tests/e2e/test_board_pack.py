@@ -91,3 +91,34 @@ def _text(pdf: Path) -> str:
     return subprocess.run(
         ["/usr/bin/pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True
     ).stdout.decode()
+
+
+def test_a_deferral_at_the_meeting_puts_the_escalation_on_the_next_meetings_pack(
+    page, live_server, partnership, board_chair
+):
+    p = partnership
+    today = h.board_meeting(p, h.today(), title="Partnership Board")
+    later = h.board_meeting(p, h.days(56), title="Partnership Board")
+    h.escalation(p.subgroup, p["chair"], "Initial health assessments are late", meeting=today)
+
+    # At the meeting, the Board's chair minutes a deferral to the next meeting.
+    sign_in(page, live_server, "boardchair")
+    page.get_by_role("link", name="Initial health assessments are late").first.click()
+    page.wait_for_load_state("load")
+    axe_check(page)
+    page.get_by_role("button", name="Record the Board's decision").click()
+    page.wait_for_load_state("load")
+    axe_check(page)
+    page.get_by_label("Deferred to a later meeting").check()
+    page.get_by_label("If deferred: the Board meeting to take it").select_option(value=str(later.pk))
+    page.get_by_label("The Board's reasons, for the minutes").fill("Wait for the ICB's recovery plan.")
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_load_state("load")
+    axe_check(page)
+
+    # The next meeting's pack asks the Board for the decision; this meeting's no longer does.
+    visit(page, reverse("boardpack:detail", args=[later.pk]))
+    decisions = page.locator("#pack-cscp-decisions")
+    assert "Initial health assessments are late" in decisions.inner_text()
+    visit(page, reverse("boardpack:detail", args=[today.pk]))
+    assert "Initial health assessments are late" not in page.locator("#pack-cscp-decisions").inner_text()
