@@ -15,10 +15,10 @@ from scorecards.formatting import format_number
 from scorecards.models import ComparatorMeasure, ComparatorSettings, ComparatorValue, ImportRun
 from scorecards.periods import Period
 from scorecards.services import CUMBRIA_SPANS, comparator_setup
+from tests.dfe_files import DFE_DIR
 from tests.e2e.conftest import axe_check, sign_in, visit
 from tests.scorecards.pages_helpers import empty_scorecard, simple_indicator
 
-DFE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "dfe"
 # Each file with the kind an admin picks for it; the ONS population first, as referral rates are worked out from it.
 UPLOADS = [
     ("ons_mid-year_population_estimates_2012_to_2024.csv", "ONS population estimates"),

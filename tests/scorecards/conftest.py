@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# Beside the checkout, as the team's shared folder lies; DFE_DATA_DIR names it for a checkout elsewhere.
-DFE_DIR = Path(os.environ.get("DFE_DATA_DIR") or Path(__file__).parents[2].parent / "shared" / "data" / "dfe")
+from tests.dfe_files import DFE_DIR  # noqa: F401 - the tests here import it from this module too
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,8 @@
 
 import csv
 import datetime
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -23,8 +21,7 @@ from scorecards.formatting import (
     unit_heading,
 )
 from scorecards.judgements import Rank, Suppressed, rank
-
-DFE_DIR = Path(os.environ.get("DFE_DATA_DIR", Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"))
+from tests.dfe_files import DFE_DIR
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,9 @@
 """The judgements the scorecard makes: RAG, direction, comparison, rank, quartile, rates and typed values."""
 
 import csv
-import os
 import random
 import statistics
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -32,8 +30,8 @@ from scorecards.judgements import (
     to_decimal,
     validate_value,
 )
+from tests.dfe_files import DFE_DIR
 
-DFE_DIR = Path(os.environ.get("DFE_DATA_DIR", Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"))
 C = Suppressed("c")
 X = Suppressed("x")
 

@@ -2,8 +2,6 @@
 
 import csv
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +15,9 @@ from scorecards.periods import (
     financial_year_of,
     quarter_of,
 )
+from tests.dfe_files import DFE_DIR
 
 D = datetime.date
-DFE_DIR = Path(os.environ.get("DFE_DATA_DIR", Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"))
 
 
 def month(year, number):
