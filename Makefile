@@ -38,6 +38,10 @@ run: setup
 	@echo "Serving http://127.0.0.1:8000 (web, worker and beat). Sign in as admin, chair, ... with the demo password; Ctrl-C stops all."
 	$(RUN_ENV) $(VENV)/bin/honcho start -f Procfile.dev
 
+## reset-demo: delete everything in the demo's database (it says what, and asks first) and load the demo afresh
+reset-demo: setup
+	$(RUN_ENV) $(PY) manage.py reset_demo
+
 # Test processes for pytest-xdist: one per core by default; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
@@ -75,4 +79,4 @@ bench: $(VENV)/.installed-dev
 clean:
 	rm -rf var
 
-.PHONY: help setup run test lint format assets bench clean
+.PHONY: help setup run reset-demo test lint format assets bench clean
