@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import re
 
 import pytest
@@ -24,7 +25,8 @@ def boxes(day: datetime.date) -> tuple[str, str, str]:
 
 
 def text_of(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
+    # Unescaped, so a name like O'Neill reads as it does on screen.
+    return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
 
 
 def error_beside(page: str, field: str, message: str) -> bool:

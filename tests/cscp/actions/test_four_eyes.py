@@ -127,7 +127,7 @@ def test_admins_see_who_did_each_step(completed_by_chair, partnership, vice_chai
     url = reverse("actions:detail", args=[completed_by_chair.pk])
     page = _page(_client(partnership["admin"]).get(url))
     steps = page[page.index('id="steps-by"') :]
-    steps = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", steps[: steps.index("</dl>")]))
+    steps = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", steps[: steps.index("</dl>")])))
     assert f"Completed by {partnership['chair']}," in steps
     assert f"Signed off by {vice_chair}," in steps
     assert f"Impact recorded by {partnership['business']}," in steps
