@@ -97,15 +97,23 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _button(request: HttpRequest, call, done: str) -> bool:
+    """Run a button's service: its refusal, or `done`, is the message on the next page. True when it went through."""
+    refused = refusal(call)
+    for message in refused:
+        messages.error(request, message)
+    if not refused:
+        messages.success(request, done)
+    return not refused
+
+
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
-    refused = refusal(lambda: runs.import_run_confirm(actor=request.user, run=run))
-    for message in refused:
-        messages.error(request, message)
-    if not refused:
-        messages.success(request, f"Saving the values from {run.file_name}")
+    _button(
+        request, lambda: runs.import_run_confirm(actor=request.user, run=run), f"Saving the values from {run.file_name}"
+    )
     return redirect("scorecards:import-detail", pk=run.pk)
 
 
@@ -148,11 +156,7 @@ def _ascii(name: str) -> str:
 @require_POST
 def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
-    refused = refusal(lambda: runs.import_run_restart(actor=request.user, run=run))
-    for message in refused:
-        messages.error(request, message)
-    if not refused:
-        messages.success(request, f"Importing {run.file_name} again")
+    _button(request, lambda: runs.import_run_restart(actor=request.user, run=run), f"Importing {run.file_name} again")
     return redirect("scorecards:import-detail", pk=run.pk)
 
 
@@ -160,13 +164,11 @@ def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
-    refused = refusal(lambda: runs.import_run_cancel(actor=request.user, run=run))
-    for message in refused:
-        messages.error(request, message)
-    if refused:
-        return redirect("scorecards:import-detail", pk=run.pk)
-    messages.success(request, f"Nothing from {run.file_name} was saved")
-    return redirect(reverse("scorecards:import-start"))
+    if _button(
+        request, lambda: runs.import_run_cancel(actor=request.user, run=run), f"Nothing from {run.file_name} was saved"
+    ):
+        return redirect(reverse("scorecards:import-start"))
+    return redirect("scorecards:import-detail", pk=run.pk)
 
 
 urlpatterns = [
