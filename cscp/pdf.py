@@ -20,7 +20,7 @@ import logging
 import math
 import mimetypes
 import os
-import pickle
+import pickle  # nosec B403 - only our own forked child's output is unpickled (see _within)
 import posixpath
 import select
 import signal
@@ -224,7 +224,7 @@ def _within(max_seconds: float, plain: str, with_contents: str | None, base_url:
             "Try again later; if it happens again, tell the partnership team."
         )
     # Our own child's bytes, made by the code above: nothing from outside is unpickled.
-    outcome, payload, records = pickle.loads(received) if received else ("error", "The layout ended early", [])  # noqa: S301
+    outcome, payload, records = pickle.loads(received) if received else ("error", "The layout ended early", [])  # noqa: S301  # nosec B301
     for record in records:
         logging.getLogger(record.name).handle(record)
     if outcome != "pdf":
