@@ -19,7 +19,7 @@ from scorecards.entry import entry_rows, missing_for_officer
 from scorecards.generation import report_generate
 from scorecards.models import Challenge, ComparatorValue, Indicator, IndicatorValue, Milestone, ScorecardReport
 from scorecards.periods import MONTHLY, Period
-from scorecards.registry import _needing_my_figures, _red_this_period, _scorecard_exceptions
+from scorecards.registry import _needing_my_figures, _red_this_period, _scorecard_exceptions, _scorecard_summary
 from scorecards.reports import DETAILS_PER_PAGE, indicator_context, paginate_details, present, scorecard_context
 from scorecards.snapshots import freeze, scorecard_figures, thaw
 from tests.scorecards.pages_helpers import build_scorecard, empty_scorecard, last_month, simple_indicator
@@ -309,3 +309,25 @@ def test_the_board_pack_reads_live_figures_when_nothing_was_published(red_indica
     section = _scorecard_exceptions(meeting=meeting)
     assert section["published"] is None
     assert section["period"] == Period.last_complete(MONTHLY, meeting.date)
+
+
+def test_the_board_packs_summary_counts_the_ratings_and_says_what_changed_since_the_last_pack(
+    red_indicator, partnership
+):
+    meeting = Meeting.objects.create(group=partnership.board, date=timezone.localdate() + datetime.timedelta(days=7))
+    first = _scorecard_summary(meeting=meeting)
+    red = next(row for row in first["rows"] if row["status"] == "red")
+    assert (red["count"], red["change"], first["compared"]) == (1, None, False)
+    assert first["figures"]["rag_counts"]["red"] == 1
+    # The next pack compares with the figures the last one stored.
+    later = _scorecard_summary(meeting=meeting, previous={"rag_counts": {"red": 3, "amber": 0, "green": 0, "none": 0}})
+    red = next(row for row in later["rows"] if row["status"] == "red")
+    assert (red["count"], red["change"], later["compared"]) == (1, -2, True)
+
+
+def test_each_exception_in_the_board_pack_has_its_trend_chart(red_indicator, partnership):
+    meeting = Meeting.objects.create(group=partnership.board, date=timezone.localdate() + datetime.timedelta(days=7))
+    section = _scorecard_exceptions(meeting=meeting)
+    html = render_to_string("scorecards/boardpack/_exceptions.html", {"ctx": section})
+    exception = html[html.index("TIME01: Indicator TIME01") :]
+    assert "<svg" in exception
