@@ -334,19 +334,23 @@ class PasswordCheckForm(forms.Form):
         return password
 
 
+# The account's own column sizes, so the form refuses what the database could not hold, in words.
+NAME_LIMIT = Person._meta.get_field("first_name").max_length
+
+
 class AccountNameForm(forms.Form):
     """One's own name, as the partnership's pages and emails show it."""
 
     first_name = forms.CharField(
         label="First name",
-        max_length=150,
-        error_messages={"required": "Enter your first name", "max_length": limits.too_long("First name", 150)},
+        max_length=NAME_LIMIT,
+        error_messages={"required": "Enter your first name", "max_length": limits.too_long("First name", NAME_LIMIT)},
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}),
     )
     last_name = forms.CharField(
         label="Last name",
-        max_length=150,
-        error_messages={"required": "Enter your last name", "max_length": limits.too_long("Last name", 150)},
+        max_length=NAME_LIMIT,
+        error_messages={"required": "Enter your last name", "max_length": limits.too_long("Last name", NAME_LIMIT)},
         widget=forms.TextInput(attrs={"autocomplete": "family-name", "spellcheck": "false"}),
     )
 

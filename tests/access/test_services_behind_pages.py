@@ -10,6 +10,7 @@ fails here until someone decides which it is.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 from pathlib import Path
@@ -54,6 +55,7 @@ def _writes() -> list[str]:
     return sorted(found)
 
 
+@functools.cache
 def _calls_by_view() -> dict[str, set[str]]:
     """{"module.view_function": {names it calls or refers to}}, nested functions and lambdas counted as its own."""
     calls: dict[str, set[str]] = {}
@@ -70,6 +72,11 @@ def _calls_by_view() -> dict[str, set[str]]:
                     elif isinstance(inner, ast.Name):
                         names.add(inner.id)
     return calls
+
+
+@functools.cache
+def _reached() -> dict[str, set[str]]:
+    return _helpers_reaching(_calls_by_view())
 
 
 def _helpers_reaching(calls: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -89,6 +96,7 @@ def _helpers_reaching(calls: dict[str, set[str]]) -> dict[str, set[str]]:
     return reached
 
 
+@functools.cache
 def _url_names_by_view() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
 
@@ -117,7 +125,7 @@ def test_each_write_is_offered_by_a_page_the_access_matrix_checks(service: str):
     if service in RUN_BY_THE_SYSTEM:
         pytest.skip(RUN_BY_THE_SYSTEM[service])
     short = service.rpartition(".")[2]
-    reached = _helpers_reaching(_calls_by_view())
+    reached = _reached()
     views = sorted(view for view, names in reached.items() if short in names)
     assert views, f"No view calls {service}: add its page, or say in RUN_BY_THE_SYSTEM who runs it and why"
     urls = _url_names_by_view()
