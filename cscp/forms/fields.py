@@ -56,6 +56,9 @@ class GovDateField(DateInputField):
     def compress(self, data_list):
         day, month, year = data_list
         if not (day or month or year):
+            # Parts of spaces only pass the "required" check of the three boxes and are empty once stripped.
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
         if not (day and month and year):
             # Only an optional field gets here: a required one is refused as "required" before compressing.
