@@ -43,10 +43,10 @@ from hypothesis import strategies as st
 
 from tests.access.test_access_matrix import ROWS, _row_id
 
-# Examples per form. A request costs 40 to 250 ms here (the action pages are the dearest), so 200 examples for
-# each of the ~60 forms is about 20 minutes of one core: `make test` runs 25 per form (about 90 s on two
-# cores), and `FUZZ_EXAMPLES=200 make test PYTEST_ARGS=tests/fuzz` is the thorough run before a release.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+# Examples per form: 200 in `make test` and CI (all ~70 forms in about 3 minutes on two cores; the action
+# pages are the dearest, about 15 s each). `FUZZ_EXAMPLES=25` for a quick run while working on a form,
+# `FUZZ_EXAMPLES=2000` for a long one.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
