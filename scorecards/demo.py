@@ -56,9 +56,12 @@ SOURCE_OPTIONAL = ("release", "published_on", "url", "licence")
 # older one (which only adds the years the newer one does not cover).
 IMPORT_ORDER = ("ons", "ees", "sn2021", "lait")
 LAIT_DICTIONARY = "lait_dictionary_key_measures.csv"
-# indicators.csv: an indicator's fields as the indicator form edits them (its baseline is worked out from its first
-# value), then the themes and scorecards it is on, and the published measure it maps to with the mapping's role.
-OWN_FIELDS = tuple(name for name in INDICATOR_FIELDS if name not in ("baseline_value", "baseline_period", "is_active"))
+# indicators.csv: an indicator's fields as the indicator form edits them (its baseline and its first period are
+# worked out from its first value), then the themes and scorecards it is on, and the published measure it maps to
+# with the mapping's role.
+OWN_FIELDS = tuple(
+    name for name in INDICATOR_FIELDS if name not in ("baseline_value", "baseline_period", "first_period", "is_active")
+)
 INDICATOR_COLUMNS = (*OWN_FIELDS, "themes", "scorecards", "baseline_years_ago", "measure", "role")
 
 
@@ -218,20 +221,18 @@ class ScorecardDemo(DemoLoader):
         return existing
 
     def baseline(self, row: Row, values: list[Row]) -> dict:
-        """The baseline is the first value held."""
+        """The baseline is the first value held, and the indicator takes figures from its period on."""
         first = max(values, key=lambda value: value.integer("periods_ago"), default=None)
         if first is None:
-            return {"baseline_period": "", "baseline_value": None}
+            return {"baseline_period": "", "baseline_value": None, "first_period": ""}
         probe = Indicator(
             unit=row["unit"],
             numerator_definition=row["numerator_definition"],
             denominator_definition=row["denominator_definition"],
         )
         cleaned, _ = clean_row(probe, first.values)
-        return {
-            "baseline_period": self.period(first, row["frequency"]).key,
-            "baseline_value": cleaned.value if cleaned else None,
-        }
+        key = self.period(first, row["frequency"]).key
+        return {"baseline_period": key, "baseline_value": cleaned.value if cleaned else None, "first_period": key}
 
     def load_values(self, indicators: dict[str, Indicator], values: dict[str, list[Row]]) -> None:
         existing = {(v.indicator_id, v.period_key) for v in IndicatorValue.objects.only("indicator_id", "period_key")}

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from scorecards import judgements
+from scorecards import judgements, ranges
 from scorecards.formatting import (
     rag_tag,
     value_text,
@@ -85,10 +85,35 @@ class EntryRow:
         return value_text(self.goal, self.indicator.unit) if self.goal is not None else "No target"
 
 
-def entry_rows(user, period: Period) -> list[EntryRow]:
-    """The grid for one period: each indicator with its figure, target, milestone, the figures it is compared
-    with and its commentary. A fixed number of queries."""
-    indicators = list(indicators_for_entry(user, period))
+@dataclass
+class EntryChoice:
+    """The indicators a person enters for a period that take figures for it, and the earliest period any of the
+    person's indicators of that frequency takes (None when they have none)."""
+
+    indicators: list[Indicator]
+    earliest: Period | None
+
+
+def open_for_entry(user, period: Period, *, today: datetime.date | None = None) -> EntryChoice:
+    """The person's indicators of the period's frequency that take figures for it now (`scorecards.ranges`): the
+    grid lists only those, and a period none of them takes has no entry page. One query."""
+    today = today or timezone.localdate()
+    indicators = list(ranges.with_earliest_figure(indicators_for_entry(user, period)))
+    firsts = ranges.first_periods(indicators, today=today)
+    taken = [
+        indicator
+        for indicator in indicators
+        if not ranges.entry_refusal(indicator, period, first=firsts[indicator.pk], today=today)
+    ]
+    return EntryChoice(taken, min(firsts.values(), default=None))
+
+
+def entry_rows(user, period: Period, *, indicators: list[Indicator] | None = None) -> list[EntryRow]:
+    """The grid for one period: each indicator open for it (`open_for_entry`, unless `indicators` says which)
+    with its figure, target, milestone, the figures it is compared with and its commentary. A fixed number of
+    queries."""
+    if indicators is None:
+        indicators = open_for_entry(user, period).indicators
     ids = [indicator.pk for indicator in indicators]
     keys = [period.key, period.previous().key, period.same_period_last_year().key]
     values = {
@@ -136,13 +161,17 @@ class MissingPeriod:
 
 def missing_for_officer(user, *, today: datetime.date | None = None, periods_back: int = 12) -> list[MissingPeriod]:
     """The periods, newest first, in which this person's indicators lack a figure, or are red without
-    commentary. Looks back a year from the latest complete period of each frequency."""
+    commentary. Looks back a year from the latest complete period of each frequency, to each indicator's first
+    period (`scorecards.ranges`): a period an indicator does not take figures for is never asked of it."""
     today = today or timezone.localdate()
     indicators = list(
-        Indicator.objects.filter(is_active=True, responsible_officer=user).exclude(frequency=ANNUAL).order_by("code")
+        ranges.with_earliest_figure(
+            Indicator.objects.filter(is_active=True, responsible_officer=user).exclude(frequency=ANNUAL)
+        ).order_by("code")
     )
     if not indicators:
         return []
+    firsts = ranges.first_periods(indicators, today=today)
     wanted: dict[str, list[Period]] = {}
     for frequency in {indicator.frequency for indicator in indicators}:
         latest = Period.last_complete(frequency, today)
@@ -175,6 +204,8 @@ def missing_for_officer(user, *, today: datetime.date | None = None, periods_bac
     found: dict[Period, MissingPeriod] = {}
     for indicator in indicators:
         for period in wanted[indicator.frequency]:
+            if period < firsts[indicator.pk]:
+                continue
             entry = found.setdefault(period, MissingPeriod(period, [], []))
             figure = held.get((indicator.pk, period.key))
             if figure is None:

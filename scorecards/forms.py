@@ -9,11 +9,12 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
 from cscp import limits
 from cscp.forms.fields import character_count
 from cscp.models import Priority, Theme
-from scorecards import judgements
+from scorecards import judgements, ranges
 from scorecards.entry import EntryRow
 from scorecards.formatting import RAG_FILTER_CHOICES
 from scorecards.models import Indicator, Scorecard
@@ -21,8 +22,12 @@ from scorecards.periods import MONTHLY, QUARTERLY, Period, PeriodError, parse_pe
 from scorecards.selectors import default_period, period_choices
 from scorecards.services import TEXT_LIMIT
 
+
 # A figure's box takes at most limits.NUMBER characters; longer text is no number this product stores.
-FIGURE_TOO_LONG = {"max_length": f"Enter a number of {limits.NUMBER} characters or fewer"}
+def _too_long(indicator: Indicator) -> dict:
+    """The figure boxes' length message, naming the indicator (as every entry error does)."""
+    words = ranges.indicator_words(indicator)
+    return {"max_length": f"{words}: enter a number of {limits.NUMBER} characters or fewer"}
 
 
 class ScorecardFilterForm(forms.Form):
@@ -35,11 +40,16 @@ class ScorecardFilterForm(forms.Form):
     theme = forms.ChoiceField(label="Theme", required=False)
     rag = forms.ChoiceField(label="Rating", required=False)
 
-    def __init__(self, data=None, *, scorecard: Scorecard, today=None):
+    def __init__(self, data=None, *, scorecard: Scorecard, today=None, span: ranges.Span | None = None):
         super().__init__(data)
         self.scorecard = scorecard
+        today = today or timezone.localdate()
+        self.span = span or ranges.scorecard_span(scorecard, today=today)
         self.default = default_period(scorecard, today)
-        periods = period_choices(scorecard, today)
+        # Only the periods the scorecard can be read for (`scorecards.ranges`).
+        periods = [period for period in period_choices(scorecard, today) if self.span.covers(period)]
+        # A period asked for (in `period`) that the scorecard cannot be read for: the page answers 404.
+        self.out_of_range = False
         months = [(p.key, p.label) for p in periods if p.frequency == scorecard.frequency]
         quarters = [(p.key, p.label) for p in periods if p.frequency != scorecard.frequency]
         choices = [("Months" if scorecard.frequency == MONTHLY else "Quarters", months)]
@@ -60,13 +70,15 @@ class ScorecardFilterForm(forms.Form):
         self.helper.layout = Layout(*(Field.select(name) for name in self.fields))
 
     def add_period(self, period: Period) -> None:
-        """Accept an older period that a link named (a report, a bookmark), though the list offers two years."""
+        """Accept an older period in range that a link named (a report, a bookmark), though the list offers two
+        years."""
         flat = {key for _, group in self.fields["period"].choices for key, _ in group}
         if period.key not in flat:
             self.fields["period"].choices = [*self.fields["period"].choices, ("Other", [(period.key, period.label)])]
 
     def selection(self) -> tuple[Period, dict]:
-        """The period and filters asked for; anything that does not make sense falls back to the defaults."""
+        """The period and filters asked for; anything that does not make sense falls back to the defaults. A
+        period that makes sense but is outside the scorecard's range is returned with `out_of_range` set."""
         key = (self.data.get("period") or "").strip() if self.is_bound else ""
         period = self.default
         if key:
@@ -77,7 +89,10 @@ class ScorecardFilterForm(forms.Form):
             # A monthly scorecard reads by month or quarter; a quarterly one only by quarter.
             allowed = (MONTHLY, QUARTERLY) if self.scorecard.frequency == MONTHLY else (QUARTERLY,)
             if parsed is not None and parsed.frequency in allowed:
-                self.add_period(parsed)
+                if self.span.covers(parsed):
+                    self.add_period(parsed)
+                else:
+                    self.out_of_range = True
                 period = parsed
         filters: dict = {}
         if self.is_bound and self.is_valid():
@@ -103,9 +118,10 @@ class ValueEntryForm(forms.Form):
     """One period's figures for a list of indicators: a row each, with a value (or a numerator and denominator,
     from which the value is worked out) and commentary.
 
-    Fields are named `<part>-<indicator id>`. The figures are checked here for what the reader can fix in the
-    row (a number, within the unit's range); the service checks the whole batch again and refuses it all if any
-    row is wrong, including commentary missing for a figure that would be red.
+    Fields are named `<part>-<indicator id>`. The form checks only the length of what was typed; every other
+    rule (the period, the figures' shape, commentary for a red figure) is the service's
+    (`services.indicator_values_check`, which the spreadsheet import applies too), and its errors are put beside
+    the fields of the indicator they name (`add_row_errors`).
     """
 
     def __init__(self, data=None, *, rows: list[EntryRow], period: Period):
@@ -124,7 +140,7 @@ class ValueEntryForm(forms.Form):
                     label=f"Numerator for {indicator.code}",
                     required=False,
                     max_length=limits.NUMBER,
-                    error_messages=FIGURE_TOO_LONG,
+                    error_messages=_too_long(indicator),
                     initial=_plain(row.value.numerator) if row.value else "",
                     help_text=indicator.numerator_definition,
                 )
@@ -132,7 +148,7 @@ class ValueEntryForm(forms.Form):
                     label=f"Denominator for {indicator.code}",
                     required=False,
                     max_length=limits.NUMBER,
-                    error_messages=FIGURE_TOO_LONG,
+                    error_messages=_too_long(indicator),
                     initial=_plain(row.value.denominator) if row.value else "",
                     help_text=indicator.denominator_definition,
                 )
@@ -141,7 +157,7 @@ class ValueEntryForm(forms.Form):
                     label=f"Value for {indicator.code} ({unit_words})",
                     required=False,
                     max_length=limits.NUMBER,
-                    error_messages=FIGURE_TOO_LONG,
+                    error_messages=_too_long(indicator),
                     initial=_plain(row.value.value) if row.value else "",
                 )
             self.fields[f"commentary-{pk}"] = forms.CharField(
@@ -150,24 +166,12 @@ class ValueEntryForm(forms.Form):
                 max_length=TEXT_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=row.commentary.text if row.commentary else "",
-                error_messages={"max_length": f"Commentary must be {TEXT_LIMIT:,} characters or fewer"},
+                error_messages={
+                    "max_length": (
+                        f"{ranges.indicator_words(indicator)}: commentary must be {TEXT_LIMIT:,} characters or fewer"
+                    )
+                },
             )
-
-    def clean(self):
-        cleaned = super().clean()
-        for row in self.rows:
-            indicator = row.indicator
-            pk = indicator.pk
-            if indicator.has_counts:
-                for part in ("numerator", "denominator"):
-                    name = f"{part}-{pk}"
-                    for message in judgements.validate_value(cleaned.get(name), judgements.COUNT):
-                        self.add_error(name, message.replace("a count", f"the {part}"))
-            else:
-                name = f"value-{pk}"
-                for message in judgements.validate_value(cleaned.get(name), indicator.unit):
-                    self.add_error(name, message)
-        return cleaned
 
     def row_fields(self) -> list[dict]:
         """Each row with its bound fields, for the grid template."""
@@ -205,12 +209,13 @@ class ValueEntryForm(forms.Form):
         """The service's errors, each beside the field of the row it is about."""
         for index, fields in row_errors.items():
             pk = self.rows[index].indicator.pk
+            figure = f"value-{pk}" if f"value-{pk}" in self.fields else f"numerator-{pk}"
             for name, messages in fields.items():
                 field_name = f"{name}-{pk}"
-                if name == "value" and field_name not in self.fields:
-                    field_name = f"numerator-{pk}"
+                if field_name not in self.fields:
+                    field_name = figure  # the period, or a value for a row of counts: beside the row's figure
                 for message in messages:
-                    self.add_error(field_name if field_name in self.fields else None, message)
+                    self.add_error(field_name, message)
 
 
 def judgements_unit_words(unit: str) -> str:

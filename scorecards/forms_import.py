@@ -10,7 +10,11 @@ from scorecards.imports.runs import kinds_for
 from scorecards.models import ImportRun
 
 HINTS = {
-    ImportRun.Kind.LOCAL_VALUES: "Columns: indicator, period (like 2025-04), and value or numerator and denominator",
+    ImportRun.Kind.LOCAL_VALUES: (
+        "Columns: indicator, period (like 2025-04), and value or numerator and denominator; and commentary, "
+        "needed for a figure that is red against its target. Only periods that have ended, from each "
+        "indicator's first period on"
+    ),
     ImportRun.Kind.DFE_EES: "A CSV file from Explore Education Statistics, such as c1, d3, b1 or children looked after",
     ImportRun.Kind.DFE_LAIT: "Also choose LAIT's data dictionary below",
     ImportRun.Kind.ONS_POPULATION: "Import this before the DfE files whose rates are per 10,000 children",

@@ -167,6 +167,15 @@ class Indicator(models.Model):
     themes = models.ManyToManyField("cscp.Theme", blank=True, related_name="indicators")
     baseline_value = models.DecimalField(**_DIGITS, null=True, blank=True)
     baseline_period = models.CharField(max_length=20, blank=True, help_text="A period key, for example FY2024-25")
+    first_period = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=(
+            "The first period it takes figures for, as a key of its own frequency (2023-04, FY2023-24-Q1 or "
+            "FY2023-24). Blank: from its earliest figure, or two years before the latest complete period, "
+            "whichever is earlier"
+        ),
+    )
     amber_tolerance = models.DecimalField(
         **_DIGITS,
         null=True,
@@ -212,6 +221,16 @@ class Indicator(models.Model):
                 Period.parse(self.baseline_period)
             except ValueError as error:
                 raise ValidationError({"baseline_period": str(error)}) from error
+        if self.first_period:
+            try:
+                first = Period.parse(self.first_period)
+            except ValueError as error:
+                raise ValidationError({"first_period": str(error)}) from error
+            if self.frequency in Frequency.values and first.frequency != self.frequency:
+                example = Period.last_complete(self.frequency, timezone.localdate()).key
+                raise ValidationError(
+                    {"first_period": f"Enter a {self.get_frequency_display().lower()} period, like {example}"}
+                )
 
 
 class ScorecardIndicator(models.Model):

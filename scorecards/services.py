@@ -22,7 +22,7 @@ from cscp import limits
 from cscp.audit import record_event
 from cscp.models import Group, Person
 from cscp.notifications import notify
-from scorecards import judgements
+from scorecards import judgements, ranges
 from scorecards.models import (
     Area,
     Challenge,
@@ -100,7 +100,7 @@ class RowErrors(ValidationError):
 @dataclass
 class CleanRow:
     indicator: Indicator
-    value: Decimal
+    value: Decimal | None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     commentary: str = ""
@@ -220,18 +220,137 @@ def _indicator_of(row: Mapping[str, Any], by_code: Mapping[str, Indicator]) -> I
     return None
 
 
-def rag_for(indicator: Indicator, period: Period, value: Decimal | None) -> str | None:
-    target = Target.objects.filter(indicator=indicator, financial_year=period.year).values_list("value", flat=True)
-    milestone = Milestone.objects.filter(indicator=indicator, period_key=period.key).values_list("value", flat=True)
-    return judgements.rag(
-        value,
-        target.first(),
-        polarity=indicator.polarity,
-        tolerance=indicator.amber_tolerance or 0,
-        tolerance_kind=indicator.tolerance_kind,
-        milestone=milestone.first(),
-        unit=indicator.unit,
-    )
+@dataclass
+class Entry:
+    """One row to check: an indicator's figures (and commentary) for a period, as text or numbers."""
+
+    indicator: Indicator
+    period: Period
+    row: Mapping[str, Any]
+
+
+@dataclass
+class CheckedRow:
+    """A row that passed: its figures (None for a row that only carries commentary), the figure held for the
+    period before, and whether the figure is new or different from it."""
+
+    period: Period
+    clean: CleanRow
+    existing: IndicatorValue | None
+
+    @property
+    def has_figure(self) -> bool:
+        return self.clean.value is not None
+
+    @property
+    def changes_figure(self) -> bool:
+        if not self.has_figure:
+            return False
+        before = self.existing
+        return before is None or (stored(before.value), stored(before.numerator), stored(before.denominator)) != (
+            self.clean.value,
+            stored(self.clean.numerator),
+            stored(self.clean.denominator),
+        )
+
+
+def _naming(indicator: Indicator, message: str) -> str:
+    """The message with the indicator it is about in front: "CSC02 Referrals: enter a whole number"."""
+    first, _, rest = message.partition(" ")
+    if first[:1].isupper() and first[1:].islower():
+        message = f"{first.lower()} {rest}".rstrip()
+    return f"{ranges.indicator_words(indicator)}: {message}"
+
+
+def indicator_values_check(
+    entries: Sequence[Entry], *, today=None, for_update: bool = False
+) -> tuple[dict[int, CheckedRow], dict[int, dict[str, list[str]]]]:
+    """The rules every figure meets, however it arrives (the entry page and the spreadsheet import both use
+    this): the period is one the indicator takes (of its frequency, complete, not before its first period: see
+    `scorecards.ranges`); the figures are in shape for its unit, and a numerator and denominator agree with each
+    other and with a value typed beside them (`clean_row`); and a new or changed figure that is red against its
+    target or milestone has commentary, in the row or already written for the period.
+
+    Commentary is judged for each indicator on its own: an unchanged figure is never held up for its missing
+    commentary (the reminders chase it), and a row of commentary alone is saved as commentary. A row with
+    neither figure nor commentary is left alone. Every message names the indicator.
+
+    Returns the rows that passed and the errors, each by its position in `entries` ({position: {field:
+    [messages]}}, fields "period", "value", "numerator", "denominator" and "commentary"). Five queries at most,
+    however many rows and periods; `for_update` locks the figures held (inside a transaction).
+    """
+    today = today or timezone.localdate()
+    errors: dict[int, dict[str, list[str]]] = {}
+    passed: list[tuple[int, Entry, CleanRow]] = []
+    firsts = ranges.first_periods({entry.indicator.pk: entry.indicator for entry in entries}.values(), today=today)
+    for index, entry in enumerate(entries):
+        indicator, period = entry.indicator, entry.period
+        cleaned, row_errors = clean_row(indicator, entry.row)
+        commentary = (entry.row.get("commentary") or "").strip()
+        if cleaned is None and not row_errors and not commentary:
+            continue  # nothing given: left alone
+        refusal = ranges.entry_refusal(indicator, period, first=firsts[indicator.pk], today=today)
+        if refusal:
+            errors[index] = {"period": [refusal]}
+            continue
+        if row_errors:
+            errors[index] = {
+                name: [_naming(indicator, message) for message in messages] for name, messages in row_errors.items()
+            }
+            continue
+        passed.append((index, entry, cleaned or CleanRow(indicator, None, commentary=commentary)))
+    ids = {entry.indicator.pk for _, entry, _ in passed}
+    keys = {entry.period.key for _, entry, _ in passed}
+    held = IndicatorValue.objects.filter(indicator_id__in=ids, period_key__in=keys)
+    if for_update:
+        held = held.select_for_update()
+    existing = {(value.indicator_id, value.period_key): value for value in held} if passed else {}
+    checked = {
+        index: CheckedRow(entry.period, clean, existing.get((entry.indicator.pk, entry.period.key)))
+        for index, entry, clean in passed
+    }
+    needing = [(index, row) for index, row in checked.items() if row.changes_figure and not row.clean.commentary]
+    if needing:
+        years = {row.period.year for _, row in needing}
+        targets = {
+            (indicator_id, year): value
+            for indicator_id, year, value in Target.objects.filter(
+                indicator_id__in=ids, financial_year__in=years
+            ).values_list("indicator_id", "financial_year", "value")
+        }
+        milestones = {
+            (indicator_id, key): value
+            for indicator_id, key, value in Milestone.objects.filter(
+                indicator_id__in=ids, period_key__in=keys
+            ).values_list("indicator_id", "period_key", "value")
+        }
+        commented = set(
+            Commentary.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list(
+                "indicator_id", "period_key"
+            )
+        )
+        for index, row in needing:
+            indicator, period = row.clean.indicator, row.period
+            if (indicator.pk, period.key) in commented:
+                continue
+            status = judgements.rag(
+                row.clean.value,
+                targets.get((indicator.pk, period.year)),
+                polarity=indicator.polarity,
+                tolerance=indicator.amber_tolerance or 0,
+                tolerance_kind=indicator.tolerance_kind,
+                milestone=milestones.get((indicator.pk, period.key)),
+                unit=indicator.unit,
+            )
+            if status == judgements.RED:
+                errors[index] = {
+                    "commentary": [
+                        f"{ranges.indicator_words(indicator)} is red for {period.label}: enter commentary saying "
+                        "how the under-performance is being addressed"
+                    ]
+                }
+                del checked[index]
+    return checked, errors
 
 
 @transaction.atomic
@@ -242,21 +361,22 @@ def indicator_values_save(
     rows: Sequence[Mapping[str, Any]],
     source: str = IndicatorValue.Source.ENTERED,
     import_run=None,
-    require_commentary: bool = True,
     check_permission: bool = True,
+    today=None,
 ) -> SaveResult:
     """Save one period's values for many indicators at once: all of them, or (on any error) none.
 
     Each row: {"indicator": Indicator | code | id, "value", "numerator", "denominator", "commentary"} (text or
-    numbers; blanks allowed). A blank row is left alone. The indicator must be of the period's frequency, and
-    the actor its responsible officer or an admin (`check_permission=False` when the caller, e.g. an import by
-    a data officer, has checked already). A value that is red against its target needs commentary: in the row,
-    or already written for the period (`require_commentary=False` for imports; reminders chase it instead).
+    numbers; blanks allowed). Every row meets `indicator_values_check`'s rules, whoever sends it (the entry page
+    and the spreadsheet import alike). The actor must be the indicator's responsible officer or an admin
+    (`check_permission=False` when the caller, e.g. an import by a data officer, has checked already). A row
+    with commentary and no figure saves the commentary; a blank row is left alone.
     """
     period = as_period(period)
     indicators = _indicators_for(rows)
     errors: dict[int, dict[str, list[str]]] = {}
-    clean: list[tuple[int, CleanRow]] = []
+    entries: list[Entry] = []
+    positions: list[int] = []
     seen: set[int] = set()
     for index, row in enumerate(rows):
         indicator = _indicator_of(row, indicators)
@@ -267,50 +387,29 @@ def indicator_values_save(
             errors[index] = {"indicator": [f"{indicator.code} appears twice: give each indicator one row"]}
             continue
         seen.add(indicator.pk)
-        if indicator.frequency != period.frequency:
-            errors[index] = {
-                "indicator": [
-                    f"{indicator.code} is {indicator.get_frequency_display().lower()}: enter it for a "
-                    f"{indicator.get_frequency_display().lower()} period, not {period.label}"
-                ]
-            }
-            continue
         if check_permission and not may_enter_values(actor, indicator):
             errors[index] = {"indicator": [f"Only {indicator.code}'s responsible officer can enter its values"]}
             continue
-        cleaned, row_errors = clean_row(indicator, row)
-        if row_errors:
-            errors[index] = row_errors
-        elif cleaned is not None:
-            clean.append((index, cleaned))
-    existing = {
-        value.indicator_id: value
-        for value in IndicatorValue.objects.select_for_update().filter(
-            indicator__in=[row.indicator for _, row in clean], period_key=period.key
-        )
-    }
-    commentaries = {
-        commentary.indicator_id: commentary
-        for commentary in Commentary.objects.filter(
-            indicator__in=[row.indicator for _, row in clean], period_key=period.key
-        )
-    }
-    if require_commentary:
-        for index, row in clean:
-            if row.commentary or row.indicator.pk in commentaries:
-                continue
-            if rag_for(row.indicator, period, row.value) == judgements.RED:
-                errors.setdefault(index, {})["commentary"] = [
-                    f"Enter commentary for {row.indicator.code}: it is red, so say how under-performance is "
-                    "being addressed"
-                ]
+        entries.append(Entry(indicator, period, row))
+        positions.append(index)
+    checked, refused = indicator_values_check(entries, today=today, for_update=True)
+    for position, fields in refused.items():
+        errors[positions[position]] = fields
     if errors:
         raise RowErrors(errors)
     result = SaveResult()
     now = timezone.now()
-    for _, row in clean:
-        before = existing.get(row.indicator.pk)
-        if before is None:
+    commented = [row.clean.indicator.pk for row in checked.values() if row.clean.commentary]
+    written = dict(
+        Commentary.objects.filter(indicator_id__in=commented, period_key=period.key).values_list("indicator_id", "text")
+        if commented
+        else ()
+    )
+    for checked_row in checked.values():
+        row, before = checked_row.clean, checked_row.existing
+        if not checked_row.has_figure:
+            pass
+        elif before is None:
             value = IndicatorValue(
                 indicator=row.indicator,
                 period_key=period.key,
@@ -325,11 +424,7 @@ def indicator_values_save(
             value.save()
             result.created.append(value)
             record_event("scorecards.indicator_value.created", actor=actor, obj=value, data={"value": str(row.value)})
-        elif (stored(before.value), stored(before.numerator), stored(before.denominator)) == (
-            row.value,
-            stored(row.numerator),
-            stored(row.denominator),
-        ):
+        elif not checked_row.changes_figure:
             result.unchanged.append(before)
         else:
             old = str(before.value)
@@ -343,7 +438,7 @@ def indicator_values_save(
                 obj=before,
                 data={"changes": {"value": [old, str(row.value)]}},
             )
-        if row.commentary:
+        if row.commentary and written.get(row.indicator.pk) != row.commentary:
             result.commentaries.append(
                 commentary_save(actor=actor, indicator=row.indicator, period=period, text=row.commentary, check=False)
             )
@@ -446,6 +541,7 @@ INDICATOR_FIELDS = (
     "priority",
     "baseline_value",
     "baseline_period",
+    "first_period",
     "amber_tolerance",
     "tolerance_kind",
     "similar_band",
@@ -659,14 +755,20 @@ CUMBRIA_SPANS = (
 
 
 def reminders_send(*, today) -> dict[str, int]:
-    """Remind each responsible officer of values missing for the last complete period of each of their indicators,
-    and of commentary missing on an indicator that is red in that period. Each reminder goes once (its key names
-    the indicator, the period and the person), so the task can run daily."""
-    indicators = list(
-        Indicator.objects.filter(is_active=True, responsible_officer__isnull=False, responsible_officer__is_active=True)
-        .select_related("responsible_officer")
-        .order_by("code")
+    """Remind each responsible officer of values missing for the last complete period of each of their indicators
+    (from the indicator's first period on), and of commentary missing on an indicator that is red in that period.
+    Each reminder goes once (its key names the indicator, the period and the person), so the task can run daily."""
+    active = Indicator.objects.filter(
+        is_active=True, responsible_officer__isnull=False, responsible_officer__is_active=True
     )
+    indicators = list(ranges.with_earliest_figure(active).select_related("responsible_officer").order_by("code"))
+    firsts = ranges.first_periods(indicators, today=today)
+    # An indicator whose first period is still to come is asked for nothing yet.
+    indicators = [
+        indicator
+        for indicator in indicators
+        if Period.last_complete(indicator.frequency, today) >= firsts[indicator.pk]
+    ]
     periods = {indicator.pk: Period.last_complete(indicator.frequency, today) for indicator in indicators}
     keys = {period.key for period in periods.values()}
     ids = [indicator.pk for indicator in indicators]

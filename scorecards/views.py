@@ -21,8 +21,8 @@ from cscp.models import Group, current_q
 from cscp.pages import crumbs, get_object_for_user, page_number, posted, query_without, require, submit
 from cscp.pdf import PdfError
 from cscp.permissions import is_partnership_admin
-from scorecards import services
-from scorecards.entry import entry_rows, missing_for_officer
+from scorecards import ranges, services
+from scorecards.entry import entry_rows, missing_for_officer, open_for_entry
 from scorecards.exports import scorecard_csv, scorecard_workbook
 from scorecards.forms import ChallengeForm, CommentaryForm, ResponseForm, ScorecardFilterForm, ValueEntryForm
 from scorecards.generation import render_report_pdf, render_scorecard_pdf, report_file_name
@@ -93,6 +93,8 @@ def scorecard_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scorecard = _scorecard(request, slug)
     form = ScorecardFilterForm(request.GET or None, scorecard=scorecard)
     period, filters = form.selection()
+    if form.out_of_range:
+        raise Http404
     report = ScorecardReport.objects.filter(scorecard=scorecard, period_key=period.key).first()
     return render(
         request,
@@ -122,7 +124,10 @@ def _download_context(request: HttpRequest, slug: str, period_key: str) -> tuple
     scorecard = _scorecard(request, slug)
     allowed = (MONTHLY, QUARTERLY) if scorecard.frequency == MONTHLY else (QUARTERLY,)
     period = _period_or_404(period_key, allowed)
-    form = ScorecardFilterForm(request.GET or None, scorecard=scorecard)
+    span = ranges.scorecard_span(scorecard, today=timezone.localdate())
+    if not span.covers(period):
+        raise Http404  # before the scorecard's first period, or not yet complete
+    form = ScorecardFilterForm(request.GET or None, scorecard=scorecard, span=span)
     _, filters = form.selection()
     return scorecard, scorecard_context(scorecard, period, filters)
 
@@ -204,10 +209,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(request, code)
     context = indicator_context(indicator)
     user = request.user
+    # Commentary and challenges are about periods it takes figures for: none yet for an indicator starting later.
+    has_periods = bool(_thread_periods(indicator))
     context.update(
         {
-            "may_comment": user.has_perm("scorecards.write_commentary", indicator),
-            "may_challenge": user.has_perm("scorecards.challenge", indicator),
+            "may_comment": has_periods and user.has_perm("scorecards.write_commentary", indicator),
+            "may_challenge": has_periods and user.has_perm("scorecards.challenge", indicator),
             "may_respond": bool(is_partnership_admin(user) or indicator.responsible_officer_id == user.pk),
             "back_scorecard": main_scorecard(),
             "crumbs": scorecard_crumbs(),
@@ -217,18 +224,27 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _thread_periods(indicator: Indicator) -> list[Period]:
-    """The periods commentary or a challenge may be about: the indicator's last two years, newest first."""
-    if indicator.frequency == ANNUAL:
-        latest = Period.last_complete(ANNUAL, timezone.localdate())
-        return [latest.offset(-step) for step in range(3)]
-    latest = Period.last_complete(indicator.frequency, timezone.localdate())
-    count = 24 if indicator.frequency == MONTHLY else 8
-    return [latest.offset(-step) for step in range(count)]
+    """The periods commentary or a challenge may be about: those the indicator takes figures for, from its first
+    period (`scorecards.ranges`) to the latest complete one, newest first."""
+    today = timezone.localdate()
+    latest = Period.last_complete(indicator.frequency, today)
+    return Period.range(ranges.first_period(indicator, today=today), latest)[::-1]
 
 
 def _initial_period(request: HttpRequest, periods: list[Period]) -> Period | None:
+    """The period the address names (`?period=`), or the latest. A period it names that is not offered (outside
+    the indicator's range, or of another frequency) answers 404; text that is no period is ignored."""
     key = request.GET.get("period", "")
-    return next((period for period in periods if period.key == key), periods[0] if periods else None)
+    if key:
+        try:
+            asked = parse_period(key)
+        except PeriodError:
+            asked = None
+        if asked is not None:
+            if asked not in periods:
+                raise Http404
+            return asked
+    return periods[0] if periods else None
 
 
 def _text_page(request: HttpRequest, *, form, save, done_message: str, done_url: str, context: dict) -> HttpResponse:
@@ -244,6 +260,8 @@ def _text_page(request: HttpRequest, *, form, save, done_message: str, done_url:
 def commentary_add(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(request, code, "scorecards.write_commentary")
     periods = _thread_periods(indicator)
+    if not periods:
+        raise Http404
     form = CommentaryForm(posted(request), periods=periods, period=_initial_period(request, periods))
     return _text_page(
         request,
@@ -261,6 +279,8 @@ def commentary_add(request: HttpRequest, code: str) -> HttpResponse:
 def challenge_add(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(request, code, "scorecards.challenge")
     periods = _thread_periods(indicator)
+    if not periods:
+        raise Http404
     form = ChallengeForm(posted(request), periods=periods, period=_initial_period(request, periods))
     # The challenge is the Business Group's, recorded with the group the person sits in (if they do).
     group = Group.objects.filter(
@@ -309,13 +329,18 @@ def enter_values(request: HttpRequest, period_key: str) -> HttpResponse:
         raise PermissionDenied
     period = _period_or_404(period_key, (MONTHLY, QUARTERLY, ANNUAL))
     today = timezone.localdate()
-    if period.start > today:
+    # Only the indicators that take figures for the period (complete, from their first period on); a period
+    # none of this person's indicators takes has no page.
+    choice = open_for_entry(request.user, period, today=today)
+    if not choice.indicators:
         raise Http404
-    rows = entry_rows(request.user, period)
+    rows = entry_rows(request.user, period, indicators=choice.indicators)
     form = ValueEntryForm(posted(request), rows=rows, period=period)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.indicator_values_save(actor=request.user, period=period, rows=form.service_rows())
+            result = services.indicator_values_save(
+                actor=request.user, period=period, rows=form.service_rows(), today=today
+            )
         except services.RowErrors as error:
             form.add_row_errors(error.row_errors)
         except ValidationError as error:
@@ -333,7 +358,7 @@ def enter_values(request: HttpRequest, period_key: str) -> HttpResponse:
             else:
                 messages.success(request, f"Nothing changed for {period.label}")
             return redirect("scorecards:enter-values", period_key=period.key)
-    latest = Period.last_complete(period.frequency, today)
+    previous, following = period.previous(), period.next()
     return render(
         request,
         "scorecards/enter_values.html",
@@ -341,9 +366,8 @@ def enter_values(request: HttpRequest, period_key: str) -> HttpResponse:
             "period": period,
             "form": form,
             "rows": form.row_fields(),
-            "previous_period": period.previous(),
-            "next_period": period.next() if period.next().start <= today else None,
-            "latest_period": latest,
+            "previous_period": previous if choice.earliest is not None and previous >= choice.earliest else None,
+            "next_period": following if ranges.is_complete(following, today) else None,
             "is_admin": is_partnership_admin(request.user),
             "crumbs": scorecard_crumbs(("Your indicators", reverse("scorecards:my-indicators"))),
         },
@@ -363,13 +387,16 @@ def my_indicators(request: HttpRequest) -> HttpResponse:
     frequencies = sorted({indicator.frequency for indicator in indicators} - {ANNUAL}) or (
         [MONTHLY] if is_partnership_admin(user) else []
     )
+    # A button only for a period that has an entry page: one some of the person's indicators take figures for.
+    latest_periods = [Period.last_complete(frequency, today) for frequency in frequencies]
+    latest_periods = [period for period in latest_periods if open_for_entry(user, period, today=today).indicators]
     return render(
         request,
         "scorecards/my_indicators.html",
         {
             "indicators": indicators,
             "missing": missing_for_officer(user, today=today),
-            "latest_periods": [Period.last_complete(frequency, today) for frequency in frequencies],
+            "latest_periods": latest_periods,
             "may_enter_values": _may_enter_values(user),
             "crumbs": scorecard_crumbs(),
         },

@@ -2,7 +2,13 @@
 
 Columns (found by name, in any order, ignoring case): `indicator` (its code), `period` (2025-04, FY2025-26-Q1 or
 FY2025-26; a date or "April 2025" is read as its month), and either `value` or `numerator` and `denominator`
-(an indicator with a numerator and denominator takes those, and its rate is computed); `commentary` optionally.
+(an indicator with a numerator and denominator takes those, and its rate is computed); and `commentary`, which a
+new or changed figure that is red against its target needs unless the period's commentary is already written.
+
+Every row meets exactly the rules of the figure-entry page, checked by the same service
+(`services.indicator_values_check`): a complete period from the indicator's first period on, figures in shape for
+its unit, a numerator no larger than its denominator, commentary for a red figure. Each problem names its row, its
+column and the indicator. Beyond those, a row must carry a figure, and name an indicator this person may import.
 
 `preview_values` checks every row and says what would happen to it (create, update, unchanged, or the error with
 its row and column) without saving anything; `apply_values` saves them all in one transaction, or nothing if any
@@ -13,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -24,8 +29,9 @@ from scorecards.formatting import format_value
 from scorecards.imports.outcome import Outcome, Progress, no_progress
 from scorecards.models import Indicator, IndicatorValue
 from scorecards.periods import MONTH_NAMES, Period
+from scorecards.ranges import indicator_words
 from scorecards.rules import may_import_values_for
-from scorecards.services import RowErrors, clean_row, indicator_values_save
+from scorecards.services import Entry, RowErrors, indicator_values_check, indicator_values_save
 
 COLUMNS = {
     "indicator": ("indicator", "indicator_code", "code", "indicator code"),
@@ -108,8 +114,10 @@ def _columns(header: list[str], outcome: Outcome) -> dict[str, tuple[int, str]]:
     return found
 
 
-def check_values(data: bytes, *, actor, progress: Progress = no_progress) -> tuple[Outcome, dict]:
-    """Every row's outcome, and the rows to save grouped by period ({period key: [row dict]})."""
+def check_values(data: bytes, *, actor, progress: Progress = no_progress, today=None) -> tuple[Outcome, dict]:
+    """Every row's outcome, and the rows to save grouped by period ({period key: [row dict]}). Each row meets
+    exactly the entry page's rules (`services.indicator_values_check`): a problem names its row, its column and
+    the indicator."""
     outcome = Outcome()
     by_period: dict[str, list[dict]] = defaultdict(list)
     grid = _grid(data, outcome)
@@ -133,14 +141,17 @@ def check_values(data: bytes, *, actor, progress: Progress = no_progress) -> tup
         indicator.code.lower(): indicator
         for indicator in Indicator.objects.annotate(lowered=Lower("code")).filter(lowered__in=codes)
     }
-    existing = {
-        (indicator_id, key): (value, numerator, denominator)
-        for indicator_id, key, value, numerator, denominator in IndicatorValue.objects.filter(
-            indicator__in=list(indicators.values())
-        ).values_list("indicator_id", "period_key", "value", "numerator", "denominator")
-    }
     seen: dict[tuple[int, str], int] = {}
+    # The rows that name an indicator and period this person may import, to be checked by the entry page's rules.
+    pending: list[tuple[dict, dict]] = []
+    entries: list[Entry] = []
     outcome.rows_read = total
+
+    def refuse(entry: dict, column: str | None, message: str) -> None:
+        entry["outcome"] = "error"
+        entry["message"] = message if not entry["message"] else f"{entry['message']}; {message}"
+        outcome.problem(entry["row"], header.get(column, column) if column else None, message)
+
     for done, (number, cells) in enumerate(rows, start=1):
         if done % PROGRESS_EVERY == 0:
             progress(done, total)
@@ -158,38 +169,30 @@ def check_values(data: bytes, *, actor, progress: Progress = no_progress) -> tup
             "message": "",
         }
         outcome.preview.append(entry)
-
-        def refuse(column: str | None, message: str, entry=entry, number=number) -> None:
-            entry["message"] = message if not entry["message"] else f"{entry['message']}; {message}"
-            outcome.problem(number, header.get(column, column) if column else None, message)
-
         indicator = indicators.get(entry["indicator"].lower())
         if not entry["indicator"]:
-            refuse("indicator", "Enter the indicator's code")
+            refuse(entry, "indicator", "Enter the indicator's code")
             continue
         if indicator is None:
-            refuse("indicator", f"No indicator has the code '{entry['indicator']}': check the code")
+            refuse(entry, "indicator", f"No indicator has the code '{entry['indicator']}': check the code")
             continue
         entry["indicator"], entry["indicator_name"] = indicator.code, indicator.name
         try:
             period = read_period(entry["period"])
         except ValueError as error:
-            refuse("period", str(error) if entry["period"] else "Enter the period, like 2025-04")
+            refuse(entry, "period", str(error) if entry["period"] else "Enter the period, like 2025-04")
             continue
         entry["period"], entry["period_label"] = period.key, period.label
-        if period.frequency != indicator.frequency:
-            refuse(
-                "period",
-                f"{indicator.code} is {indicator.get_frequency_display().lower()}: give a "
-                f"{indicator.get_frequency_display().lower()} period, not {period.label}",
-            )
-            continue
         if not may_import_values_for(actor, indicator):
-            refuse("indicator", f"Only {indicator.code}'s responsible officer or a data officer can import its values")
+            refuse(
+                entry,
+                "indicator",
+                f"Only {indicator.code}'s responsible officer or a data officer can import its values",
+            )
             continue
         key = (indicator.pk, period.key)
         if key in seen:
-            refuse(None, f"This row repeats row {seen[key]}: the same indicator and period")
+            refuse(entry, None, f"This row repeats row {seen[key]}: the same indicator and period")
             continue
         seen[key] = number
         raw = {
@@ -198,32 +201,33 @@ def check_values(data: bytes, *, actor, progress: Progress = no_progress) -> tup
             "numerator": entry["numerator"],
             "denominator": entry["denominator"],
             "commentary": cell(cells, "commentary"),
+            "row": number,
         }
-        cleaned, errors = clean_row(indicator, raw)
-        if errors:
-            for name, messages in errors.items():
-                for message in messages:
-                    refuse(name, message)
+        if not any((raw["value"], raw["numerator"], raw["denominator"])):
+            # A row of a file is there to carry a figure: commentary alone is written on the indicator's page.
+            refuse(entry, "value", f"{indicator_words(indicator)}: enter a value (or the numerator and denominator)")
             continue
-        if cleaned is None:
-            refuse("value", "Enter a value (or the numerator and denominator)")
-            continue
-        entry["value"] = format_value(cleaned.value, indicator.unit)
-        before = existing.get(key)
-        if before is None:
-            entry["outcome"] = "create"
-        elif (before[0], before[1], before[2]) == (
-            cleaned.value,
-            _four(cleaned.numerator),
-            _four(cleaned.denominator),
-        ):
-            entry["outcome"] = "unchanged"
-            entry["previous"] = format_value(before[0], indicator.unit)
-        else:
-            entry["outcome"] = "update"
-            entry["previous"] = format_value(before[0], indicator.unit)
-        by_period[period.key].append(raw)
+        pending.append((entry, raw))
+        entries.append(Entry(indicator, period, raw))
     progress(total, total)
+    # The entry page's rules, exactly: the period, the figures' shape, commentary for a red figure.
+    checked, errors = indicator_values_check(entries, today=today)
+    for position, (entry, raw) in enumerate(pending):
+        if position in errors:
+            for name, messages in errors[position].items():
+                for message in messages:
+                    refuse(entry, name, message)
+            continue
+        row = checked[position]
+        unit = row.clean.indicator.unit
+        entry["value"] = format_value(row.clean.value, unit)
+        if row.existing is not None:
+            entry["previous"] = format_value(row.existing.value, unit)
+        if row.existing is None:
+            entry["outcome"] = "create"
+        else:
+            entry["outcome"] = "update" if row.changes_figure else "unchanged"
+        by_period[row.period.key].append(raw)
     for entry in outcome.preview:
         if entry["outcome"] == "create":
             outcome.created += 1
@@ -237,41 +241,45 @@ def check_values(data: bytes, *, actor, progress: Progress = no_progress) -> tup
     return outcome, by_period
 
 
-def _four(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.0001"))
-
-
 def preview_values(data: bytes, *, actor, progress: Progress = no_progress) -> Outcome:
     outcome, _ = check_values(data, actor=actor, progress=progress)
     return outcome
 
 
 def apply_values(data: bytes, *, actor, run=None, progress: Progress = no_progress) -> Outcome:
-    """Save every row, or nothing: the file is checked again first."""
+    """Save every row, or nothing: the file is checked again first, and the service checks each period's rows
+    by the same rules as it saves them."""
     outcome, by_period = check_values(data, actor=actor, progress=progress)
-    if outcome.problems:
-        outcome.created = outcome.updated = outcome.unchanged = 0
-        return outcome
     outcome.created = outcome.updated = outcome.unchanged = 0
+    if outcome.problems:
+        return outcome
     try:
         with transaction.atomic():
             for key, rows in by_period.items():
-                result = indicator_values_save(
-                    actor=actor,
-                    period=key,
-                    rows=rows,
-                    source=IndicatorValue.Source.IMPORTED,
-                    import_run=run,
-                    require_commentary=False,
-                    check_permission=False,
-                )
+                try:
+                    result = indicator_values_save(
+                        actor=actor,
+                        period=key,
+                        rows=rows,
+                        source=IndicatorValue.Source.IMPORTED,
+                        import_run=run,
+                        check_permission=False,
+                    )
+                except RowErrors as error:
+                    # Something changed since the check above (a target, a figure): each problem by its row.
+                    for index, fields in error.row_errors.items():
+                        for name, messages in fields.items():
+                            for message in messages:
+                                outcome.problem(rows[index]["row"], header_of(name), message)
+                    raise
                 outcome.created += len(result.created)
                 outcome.updated += len(result.updated)
                 outcome.unchanged += len(result.unchanged)
-    except RowErrors as error:
+    except RowErrors:
         outcome.created = outcome.updated = outcome.unchanged = 0
-        for fields in error.row_errors.values():
-            for name, messages in fields.items():
-                for message in messages:
-                    outcome.problem(None, name, message)
     return outcome
+
+
+def header_of(name: str) -> str:
+    """The column a service's field is read from, as the documented header names it."""
+    return COLUMNS.get(name, (name,))[0]

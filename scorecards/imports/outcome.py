@@ -23,7 +23,9 @@ PROBLEM_COLUMNS = ("Row", "Column", "Problem")
 # A spreadsheet runs a cell starting with one of these as a formula: the file's own text must stay text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _QUOTED = re.compile(r"'[^']*'|`[^`]*`|\u201c[^\u201d]*\u201d")
-_NUMBER = re.compile(r"\d[\d,.]*")
+# A number on its own, not the digits of a code: "COUNT01 Counts: enter a count of 0 or more" keeps COUNT01, so a
+# kind of problem stays one indicator's.
+_NUMBER = re.compile(r"(?<!\w)\d[\d,.]*")
 
 
 def no_progress(done: int, total: int) -> None:

@@ -44,7 +44,10 @@ def test_a_responsible_officer_enters_a_months_figures_and_sees_the_rating_and_d
     # A red figure needs commentary: nothing was saved, and what was typed is still there.
     assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
     commentary = page.locator(f"#indicator-{_pk('IND001')} .govuk-error-message")
-    assert "Enter commentary for IND001" in commentary.inner_text()
+    assert f"IND001 Indicator 1 (percent, higher) is red for {month.label}: enter commentary" in commentary.inner_text()
+    # The error names the indicator and offers its own commentary page.
+    own_page = page.get_by_role("link", name=f"write IND001's commentary for {month.label} on its own page")
+    assert own_page.get_attribute("href").endswith(f"?period={month.key}")
     assert page.get_by_label("Numerator for IND001", exact=True).input_value() == "60"
     assert not IndicatorValue.objects.filter(period_key=month.key).exists()
 

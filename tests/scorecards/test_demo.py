@@ -48,6 +48,14 @@ def test_the_main_scorecard_has_at_least_20_indicators_with_three_years_of_value
     assert Indicator.objects.filter(responsible_officer__username="officer").count() >= 5
 
 
+def test_each_indicator_takes_figures_from_its_first_figure(demo):
+    for indicator in Indicator.objects.all():
+        first = indicator.values.order_by("period_start").first()
+        assert indicator.first_period == (first.period_key if first else ""), indicator.code
+        assert indicator.first_period == indicator.baseline_period
+    assert Indicator.objects.exclude(first_period="").count() >= 20
+
+
 def test_rates_are_computed_from_their_numerators_and_denominators(demo):
     value = IndicatorValue.objects.filter(indicator__code="CSC06").exclude(numerator=None).first()
     assert value.value == (value.numerator * 100 / value.denominator).quantize(value.value)

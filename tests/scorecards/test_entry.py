@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from scorecards.models import Commentary, Indicator, IndicatorValue
-from scorecards.periods import Period
+from scorecards.periods import MONTHLY, Period
+from scorecards.services import RowErrors, indicator_values_save
 from tests.scorecards.pages_helpers import empty_scorecard, last_month, simple_indicator
 
 MONTH = last_month()
@@ -104,12 +107,14 @@ def test_a_red_figure_needs_commentary_beside_its_row_and_nothing_is_saved(clien
     )
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert "Enter commentary for TIME01" in response.text
-    assert response.context["form"].errors == {
-        f"commentary-{timely.pk}": [
-            "Enter commentary for TIME01: it is red, so say how under-performance is being addressed"
-        ]
-    }
+    message = (
+        f"TIME01 Indicator TIME01 is red for {MONTH.label}: enter commentary saying how the under-performance is "
+        "being addressed"
+    )
+    assert message in response.text
+    assert response.context["form"].errors == {f"commentary-{timely.pk}": [message]}
+    # Beside it, the way to write that commentary on its own.
+    assert f"{reverse('scorecards:commentary-add', args=['TIME01'])}?period={MONTH.key}" in response.text
     # What was typed is kept, and the count on the same page was not saved on its own.
     assert 'value="60"' in response.text and 'value="410"' in response.text
     assert not IndicatorValue.objects.filter(period_key=MONTH.key).exists()
@@ -145,7 +150,9 @@ def test_a_figure_that_cannot_be_saved_says_what_to_do_beside_its_field(client_f
     assert response.status_code == 200
     name = field.replace("TIME", str(timely.pk)).replace("REF", str(referrals.pk))
     errors = response.context["form"].errors.get(name, [])
-    assert any(message in error for error in errors), errors
+    # Each message names its indicator, for the error summary at the top of the page.
+    code = "TIME01" if "TIME" in field else "REF01"
+    assert any(error.startswith(f"{code} Indicator {code}: ") and message.lower() in error for error in errors), errors
     assert not IndicatorValue.objects.filter(period_key=MONTH.key).exists()
 
 
@@ -202,7 +209,8 @@ def test_a_figure_beyond_any_column_is_refused_beside_its_field(client_for, indi
         assert response.status_code == 200
         name = field.replace("TIME", str(timely.pk)).replace("REF", str(referrals.pk))
         errors = response.context["form"].errors.get(name, [])
-        assert any(message.replace("a count", "the numerator") in error or message in error for error in errors), errors
+        wanted = (message.lower(), message.lower().replace("a count", "the numerator"))
+        assert any(text in error.lower() for error in errors for text in wanted), errors
         assert text[:50] in response.text  # what was typed is kept
         assert not IndicatorValue.objects.filter(period_key=MONTH.key).exists()
 
@@ -212,3 +220,105 @@ def test_the_form_reads_figures_into_the_columns_they_are_kept_in():
 
     field = IndicatorValue._meta.get_field("value")
     assert {"max_digits": field.max_digits, "decimal_places": field.decimal_places} == FIGURE_DIGITS
+
+
+# Periods within reason ----------
+
+
+def test_the_month_still_running_has_no_entry_page_and_the_service_refuses_it(client_for, partnership, indicators):
+    timely, referrals, _ = indicators
+    running = Period.containing(timezone.localdate(), MONTHLY)
+    assert client_for("officer").get(url(running)).status_code == 404
+    with pytest.raises(RowErrors) as caught:
+        indicator_values_save(actor=partnership["officer"], period=running, rows=[{"indicator": referrals, "value": 9}])
+    opens = running.end + datetime.timedelta(days=1)
+    assert caught.value.row_errors[0]["period"] == [
+        f"REF01 Indicator REF01: {running.label} has not ended yet; enter its figures from {opens.day} {opens:%B %Y}"
+    ]
+    assert not IndicatorValue.objects.filter(period_key=running.key).exists()
+
+
+def test_the_latest_complete_month_has_no_link_to_the_month_still_running(client_for, indicators):
+    response = client_for("officer").get(url())
+    assert response.status_code == 200
+    assert response.context["next_period"] is None
+    assert reverse("scorecards:enter-values", args=[MONTH.next().key]) not in response.text
+
+
+def test_a_period_long_before_any_indicators_first_period_is_not_found(client_for, indicators):
+    assert client_for("officer").get("/scorecards/enter/1999-01/").status_code == 404
+    assert client_for("admin").get("/scorecards/enter/1999-01/").status_code == 404
+
+
+def test_the_grid_lists_only_the_indicators_that_take_figures_for_the_period(client_for, partnership, indicators):
+    timely, referrals, _ = indicators
+    Indicator.objects.filter(pk=referrals.pk).update(first_period=MONTH.key)
+    text = client_for("officer").get(url(MONTH.previous())).text
+    assert "TIME01: Indicator TIME01" in text
+    assert "REF01" not in text
+    # The service refuses it too, naming the indicator and the periods.
+    referrals.refresh_from_db()
+    with pytest.raises(RowErrors) as caught:
+        indicator_values_save(
+            actor=partnership["officer"], period=MONTH.previous(), rows=[{"indicator": referrals, "value": 9}]
+        )
+    assert caught.value.row_errors[0]["period"] == [
+        f"REF01 Indicator REF01 takes figures from {MONTH.label}: {MONTH.previous().label} is before that"
+    ]
+
+
+def test_the_first_period_an_indicator_takes_has_no_link_to_the_one_before(client_for, indicators):
+    Indicator.objects.update(first_period=MONTH.key)
+    response = client_for("officer").get(url())
+    assert response.status_code == 200
+    assert response.context["previous_period"] is None
+    assert client_for("officer").get(url(MONTH.previous())).status_code == 404
+
+
+def test_an_indicator_without_a_first_period_takes_two_years_and_its_earliest_figure(client_for, indicators):
+    timely, referrals, _ = indicators
+    client = client_for("officer")
+    two_years = MONTH.offset(-23)
+    assert client.get(url(two_years)).status_code == 200
+    assert client.get(url(two_years.previous())).status_code == 404
+    IndicatorValue.objects.create(indicator=referrals, period_key=MONTH.offset(-40).key, value=1)
+    assert client.get(url(MONTH.offset(-40))).status_code == 200
+    assert client.get(url(MONTH.offset(-41))).status_code == 404
+
+
+# Commentary judged for each indicator ----------
+
+
+def test_commentary_for_one_indicator_is_not_held_up_by_other_red_figures_already_saved(client_for, partnership):
+    officer = partnership["officer"]
+    scorecard = empty_scorecard()
+    red = [
+        simple_indicator(code, scorecard=scorecard, officer=officer, values={MONTH.key: 50}, target=90)
+        for code in ("RED01", "RED02")
+    ]
+    quiet = simple_indicator("QUIET01", scorecard=scorecard, officer=officer, unit="count", polarity="none")
+    client = client_for("officer")
+    page = client.get(url())
+    # The page is sent back as it was shown (the two red figures filled in, with no commentary), plus one commentary.
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data[f"commentary-{quiet.pk}"] = "No referrals routed here yet: the pathway opens next month."
+    response = client.post(url(), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Commentary.objects.get(indicator=quiet, period_key=MONTH.key).text.startswith("No referrals")
+    assert not Commentary.objects.filter(indicator__in=red).exists()
+    assert "Saved commentary for 1 indicator" in client.get(response["Location"]).text
+
+
+def test_a_changed_red_figure_still_needs_its_own_commentary_and_says_where_to_write_it(client_for, partnership):
+    officer = partnership["officer"]
+    scorecard = empty_scorecard()
+    red = simple_indicator("RED01", scorecard=scorecard, officer=officer, values={MONTH.key: 50}, target=90)
+    other = simple_indicator("OTHER02", scorecard=scorecard, officer=officer, unit="count", polarity="none")
+    response = client_for("officer").post(
+        url(), {f"value-{red.pk}": "40", f"value-{other.pk}": "3", f"commentary-{other.pk}": "Steady."}
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [f"commentary-{red.pk}"]
+    assert f"{reverse('scorecards:commentary-add', args=['RED01'])}?period={MONTH.key}" in response.text
+    assert IndicatorValue.objects.get(indicator=red).value == 50

@@ -71,7 +71,7 @@ def test_the_figure_entry_page_for_a_hostile_period_is_not_found(client_for, sco
     assert client.post(f"/scorecards/enter/{key}/", {"anything": "1"}).status_code == 404
 
 
-def test_the_earliest_period_that_may_be_typed_still_shows(client_for, scorecard):
-    response = client_for("admin").get(reverse("scorecards:enter-values", args=["1900-04"]))
-    assert response.status_code == 200
-    assert response.context["previous_period"].key == "1900-03"
+def test_the_earliest_period_that_may_be_typed_is_not_found_when_no_indicator_takes_it(client_for, scorecard):
+    assert client_for("admin").get(reverse("scorecards:enter-values", args=["1900-04"])).status_code == 404
+    assert client_for("business").get(f"/scorecards/{scorecard.slug}/", {"period": "1900-04"}).status_code == 404
+    assert client_for("business").get(f"/scorecards/{scorecard.slug}/1900-04.csv").status_code == 404

@@ -101,7 +101,10 @@ def test_200000_bad_rows_store_a_capped_list_a_small_page_and_a_download_of_ever
     assert len(run.problems) == STORED_PROBLEMS
     assert run.options["problem_total"] == 200_000
     kinds = {kind["kind"]: kind["count"] for kind in run.options["problem_kinds"]}
-    assert kinds == {"No indicator has the code …: check the code": 199_991, "Enter a count of N or more": 9}
+    assert kinds == {
+        "No indicator has the code …: check the code": 199_991,
+        "COUNT01 Indicator COUNT01: enter a count of N or more": 9,
+    }
     assert len(run.preview) <= 5_000
 
     page = client.get(reverse("scorecards:import-detail", args=[run.pk]))
@@ -109,7 +112,7 @@ def test_200000_bad_rows_store_a_capped_list_a_small_page_and_a_download_of_ever
     assert len(page.content) < 200_000
     assert "The file has 200000 problems" in text
     assert "and 199891 more of this kind, in the download" in text
-    assert "Enter a count of N or more" in text
+    assert "COUNT01 Indicator COUNT01: enter a count of N or more" in text
     assert "and 199900 more problems not listed here." in text
 
     download = client.get(reverse("scorecards:import-problems", args=[run.pk]))
@@ -118,7 +121,7 @@ def test_200000_bad_rows_store_a_capped_list_a_small_page_and_a_download_of_ever
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["Row", "Column", "Problem"]
     assert len(rows) == 1 + 200_000
-    assert rows[-1] == ["200001", "value", "Enter a count of 0 or more"]
+    assert rows[-1] == ["200001", "value", "COUNT01 Indicator COUNT01: enter a count of 0 or more"]
     assert not IndicatorValue.objects.exists()
 
 

@@ -89,7 +89,7 @@ def test_a_file_with_problems_shows_them_by_row_and_column_and_cannot_be_confirm
     text = page.content.decode()
     assert page.status_code == 200
     assert "Nothing from this file was saved" in text
-    assert "Enter a count of 0 or more" in text
+    assert "enter a count of 0 or more" in text
     assert "No indicator has the code" in text
     assert "Save these values" not in text
 

@@ -6,18 +6,22 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook
 
 from scorecards import judgements
 from scorecards.imports import comparators, local
 from scorecards.models import (
     Area,
+    Commentary,
     ComparatorMeasure,
     ComparatorValue,
     IndicatorMapping,
     IndicatorValue,
     Neighbour,
+    Target,
 )
+from scorecards.periods import Period
 from scorecards.selectors import scorecard_data
 from scorecards.services import CUMBRIA_SPANS, comparator_setup
 from tests.scorecards.test_models import add_values, make_indicator, make_scorecard
@@ -400,3 +404,53 @@ def test_a_dfe_file_given_as_local_values_says_what_is_missing(partnership, offi
     outcome = local.preview_values((dfe_dir / FILES["d3"]).read_bytes(), actor=partnership["officer"])
     assert not outcome.ok
     assert "no `indicator` column" in outcome.problems[0].message
+
+
+# The entry page's rules, exactly ----------
+
+
+def test_a_red_figure_without_commentary_is_a_problem_naming_the_indicator(partnership, officer_indicators):
+    red = make_indicator(
+        "PCT02", name="Assessments on time", unit="percent", responsible_officer=partnership["officer"]
+    )
+    Target.objects.create(indicator=red, financial_year=2025, value=D(90))
+
+    outcome = local.apply_values(csv_bytes("indicator,period,value", "PCT02,2025-04,50"), actor=partnership["officer"])
+
+    assert [(problem.row, problem.column, problem.message) for problem in outcome.problems] == [
+        (
+            2,
+            "commentary",
+            "PCT02 Assessments on time is red for April 2025: enter commentary saying how the under-performance is "
+            "being addressed",
+        )
+    ]
+    assert not IndicatorValue.objects.exists()
+
+    data = csv_bytes("indicator,period,value,commentary", "PCT02,2025-04,50,Two vacancies; agency staff start in May.")
+    outcome = local.apply_values(data, actor=partnership["officer"])
+    assert outcome.ok and outcome.created == 1
+    assert Commentary.objects.get(indicator=red, period_key="2025-04").text.startswith("Two vacancies")
+
+
+def test_an_unchanged_red_figure_imported_again_needs_no_commentary(partnership, officer_indicators):
+    red = make_indicator("PCT02", unit="percent", responsible_officer=partnership["officer"])
+    Target.objects.create(indicator=red, financial_year=2025, value=D(90))
+    add_values(red, {"2025-04": 50})
+    outcome = local.apply_values(csv_bytes("indicator,period,value", "PCT02,2025-04,50"), actor=partnership["officer"])
+    assert outcome.ok and outcome.unchanged == 1
+
+
+def test_a_period_still_running_or_before_the_indicators_first_is_a_problem(partnership, officer_indicators):
+    running = Period.containing(timezone.localdate(), "monthly")
+    data = csv_bytes("indicator,period,value", f"COUNT01,{running.key},3", "COUNT01,2019-04,3", "COUNT01,2025-04,3")
+
+    outcome = local.preview_values(data, actor=partnership["officer"])
+
+    assert [(problem.row, problem.column) for problem in outcome.problems] == [(2, "period"), (3, "period")]
+    assert outcome.problems[0].message.startswith(f"COUNT01 Indicator COUNT01: {running.label} has not ended yet")
+    assert (
+        outcome.problems[1].message
+        == "COUNT01 Indicator COUNT01 takes figures from April 2020: April 2019 is before that"
+    )
+    assert [row["outcome"] for row in outcome.preview] == ["error", "error", "create"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from cscp.models import AuditEvent, Notification
 from scorecards import judgements
@@ -19,8 +20,10 @@ from scorecards.models import (
     PartnershipArea,
     Target,
 )
+from scorecards.periods import Period
 from scorecards.services import (
     CUMBRIA_SPANS,
+    Entry,
     RowErrors,
     challenge_add,
     challenge_respond,
@@ -28,6 +31,7 @@ from scorecards.services import (
     comparator_setup,
     indicator_create,
     indicator_update,
+    indicator_values_check,
     indicator_values_save,
     milestone_set,
     target_set,
@@ -105,7 +109,10 @@ def test_a_bad_row_stops_the_whole_period_being_saved(partnership, grid, row, fi
             period="2025-04",
             rows=[{"indicator": "RATE", "numerator": "1", "denominator": "100"}, row],
         )
-    assert words in " ".join(caught.value.row_errors[1][field])
+    message = " ".join(caught.value.row_errors[1][field])
+    assert words.lower() in message.lower()
+    if field != "indicator":
+        assert message.startswith(f"{row['indicator']} Indicator {row['indicator']}: ")  # the message names it
     assert f"row-1-{field}" in caught.value.message_dict
     assert not IndicatorValue.objects.exists()
 
@@ -132,7 +139,9 @@ def test_a_value_must_be_for_a_period_of_the_indicators_frequency(partnership, g
         indicator_values_save(
             actor=partnership["officer"], period="FY2025-26-Q1", rows=[{"indicator": "CNT", "value": "5"}]
         )
-    assert "monthly" in caught.value.row_errors[0]["indicator"][0]
+    assert caught.value.row_errors[0]["period"] == [
+        "CNT Indicator CNT is monthly: give it a monthly period, not Q1 2025-26 (April to June 2025)"
+    ]
 
 
 def test_a_red_value_needs_commentary(partnership, grid):
@@ -261,3 +270,60 @@ def test_comparator_setup_records_the_partnerships_area_over_time_once(db):
     assert spans["909"].covers(2022) and not spans["909"].covers(2023)
     assert spans["942"].covers(2025) and not spans["942"].covers(2022)
     assert ComparatorSettings.load().neighbours_of.code == "909"
+
+
+# One validation, for the entry page and the import ----------
+
+
+def test_a_row_of_commentary_alone_saves_the_commentary(partnership, grid):
+    result = indicator_values_save(
+        actor=partnership["officer"],
+        period="2025-04",
+        rows=[{"indicator": "CNT", "value": "", "commentary": "The new system goes live next month."}],
+    )
+    assert result.saved == 0 and len(result.commentaries) == 1
+    assert Commentary.objects.get().text == "The new system goes live next month."
+    assert not IndicatorValue.objects.exists()
+
+
+def test_an_unchanged_red_figure_is_not_held_up_for_commentary_but_a_changed_one_is(partnership, grid):
+    Target.objects.create(indicator=grid["plain"], financial_year=2025, value=D(90))
+    add_values(grid["plain"], {"2025-04": 50})
+    rows = [{"indicator": "PLAIN", "value": "50"}, {"indicator": "CNT", "value": "3"}]
+    result = indicator_values_save(actor=partnership["officer"], period="2025-04", rows=rows)
+    assert len(result.unchanged) == 1 and len(result.created) == 1
+    with pytest.raises(RowErrors) as caught:
+        indicator_values_save(
+            actor=partnership["officer"], period="2025-04", rows=[{"indicator": "PLAIN", "value": "49"}]
+        )
+    assert list(caught.value.row_errors[0]) == ["commentary"]
+
+
+def test_the_check_names_each_indicator_and_period_whatever_the_row(partnership, grid):
+    future = Period.containing(timezone.localdate(), "monthly").next()
+    entries = [
+        Entry(grid["count"], future, {"value": "3"}),
+        Entry(grid["count"], Period.parse("2019-04"), {"value": "3"}),
+        Entry(grid["percent"], Period.parse("2025-04"), {"numerator": "7"}),
+        Entry(grid["count"], Period.parse("2025-04"), {"value": ""}),
+    ]
+    checked, errors = indicator_values_check(entries)
+    assert checked == {}
+    assert errors == {
+        0: {"period": [f"CNT Indicator CNT: {future.label} has not started yet, so it has no figures to enter"]},
+        1: {"period": ["CNT Indicator CNT takes figures from April 2020: April 2019 is before that"]},
+        2: {"denominator": ["PCT Indicator PCT: enter the denominator"]},
+    }
+
+
+def test_an_indicators_first_period_is_a_period_of_its_own_frequency(db):
+    indicator = Indicator(code="X", name="X", unit="count", polarity="none", area="outcomes", first_period="FY2024-25")
+    with pytest.raises(ValidationError) as caught:
+        indicator.full_clean()
+    assert caught.value.message_dict["first_period"][0].startswith("Enter a monthly period, like ")
+    indicator.first_period = "2024-13"
+    with pytest.raises(ValidationError) as caught:
+        indicator.full_clean()
+    assert "is not a period" in caught.value.message_dict["first_period"][0]
+    indicator.first_period = "2024-04"
+    indicator.full_clean()

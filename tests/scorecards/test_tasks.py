@@ -96,3 +96,12 @@ def test_a_quarterly_indicator_is_reminded_for_its_last_complete_quarter(partner
     )
     send_scorecard_reminders.delay()
     assert Notification.objects.get().subject == "Enter QTR for Q4 2024-25 (January to March 2025)"
+
+
+def test_an_indicator_whose_first_period_is_still_to_come_is_not_reminded(partnership, monkeypatch):
+    monkeypatch.setattr("scorecards.tasks.timezone.localdate", lambda: TODAY)
+    officer = partnership["officer"]
+    make_indicator("LATER", unit="count", polarity="none", responsible_officer=officer, first_period="2025-05")
+    make_indicator("NOW", unit="count", polarity="none", responsible_officer=officer, first_period="2025-04")
+    assert send_scorecard_reminders.delay().get() == {"values_missing": 1, "commentary_missing": 0}
+    assert list(Notification.objects.values_list("subject", flat=True)) == ["Enter NOW for April 2025"]

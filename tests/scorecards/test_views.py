@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scorecards.generation import report_generate
-from scorecards.models import Challenge, ChallengeResponse, Commentary, IndicatorValue, Scorecard
+from scorecards.models import Challenge, ChallengeResponse, Commentary, Indicator, IndicatorValue, Scorecard
 from scorecards.periods import QUARTERLY, Period
 from tests.scorecards.pages_helpers import build_scorecard, empty_scorecard, last_month, simple_indicator
 
@@ -107,6 +107,40 @@ def test_a_period_that_makes_no_sense_falls_back_to_the_default(client_for, scor
     assert response.context["period"] == MONTH
 
 
+@pytest.mark.parametrize("when", ["future", "running", "before"])
+def test_the_scorecard_and_its_downloads_for_a_period_outside_its_range_are_not_found(client_for, scorecard, when):
+    Indicator.objects.update(first_period=MONTH.offset(-17).key)
+    period = {
+        "future": Period.parse("2031-01"),
+        "running": MONTH.next(),
+        "before": MONTH.offset(-18),
+    }[when]
+    client = client_for("business")
+    assert client.get(detail_url(scorecard, f"period={period.key}")).status_code == 404
+    for name in ("scorecards:scorecard-pdf", "scorecards:scorecard-xlsx", "scorecards:scorecard-csv"):
+        assert client.get(reverse(name, args=[scorecard.slug, period.key])).status_code == 404
+    assert client.get(f"/scorecards/{scorecard.slug}/2031-01.xlsx").status_code == 404
+
+
+def test_the_scorecards_first_period_and_its_quarter_can_be_read(client_for, scorecard):
+    first = MONTH.offset(-17)
+    Indicator.objects.update(first_period=first.key)
+    client = client_for("business")
+    assert client.get(detail_url(scorecard, f"period={first.key}")).context["period"] == first
+    quarter = Period.containing(first.end, QUARTERLY)
+    assert client.get(reverse("scorecards:scorecard-csv", args=[scorecard.slug, quarter.key])).status_code == 200
+
+
+def test_the_period_picker_offers_only_periods_in_the_scorecards_range(client_for, scorecard):
+    first = MONTH.offset(-5)
+    Indicator.objects.update(first_period=first.key)
+    form = client_for("business").get(detail_url(scorecard)).context["filter_form"]
+    offered = [Period.parse(key) for _, group in form.fields["period"].choices for key, _ in group]
+    months = [period for period in offered if period.frequency == "monthly"]
+    assert months == [MONTH.offset(-step) for step in range(6)]
+    assert all(period.end >= first.start and period.end < MONTH.next().start for period in offered)
+
+
 @pytest.mark.parametrize("query", ["rag=purple", "priority=abc", "theme=999999", "area=nowhere", "page=-3", "page=x"])
 def test_filters_that_make_no_sense_never_cause_an_error(client_for, scorecard, query):
     assert client_for("business").get(detail_url(scorecard, query)).status_code == 200
@@ -155,9 +189,10 @@ def test_the_scorecard_page_takes_the_same_queries_for_10_and_150_indicators(cli
     cold_small, cold_large = _page_queries(client, detail_url(small)), _page_queries(client, detail_url(large))
     warm_small, warm_large = _page_queries(client, detail_url(small)), _page_queries(client, detail_url(large))
     # The header's unread-notifications count is one of them.
-    assert cold_small == cold_large == 29
+    # One of them reads which periods the scorecard can be read for (scorecards.ranges).
+    assert cold_small == cold_large == 30
     # Once rendered, the body comes from the cache until a figure behind it changes.
-    assert warm_small == warm_large == 15
+    assert warm_small == warm_large == 16
 
 
 def test_a_large_scorecard_shows_its_details_a_page_at_a_time(client_for, partnership):
@@ -287,6 +322,31 @@ def test_commentary_for_a_period_not_offered_is_refused(client_for, scorecard):
     assert "Choose one of the periods listed" in response.text
 
 
+def test_commentary_for_a_period_outside_the_indicators_range_is_not_found(client_for, scorecard):
+    Indicator.objects.filter(code="IND001").update(first_period=MONTH.offset(-3).key)
+    url = reverse("scorecards:commentary-add", args=["IND001"])
+    client = client_for("officer")
+    for period in (MONTH.offset(-4), MONTH.next(), Period.parse("2031-01")):
+        assert client.get(url, {"period": period.key}).status_code == 404
+    response = client.get(url, {"period": MONTH.offset(-3).key})
+    assert response.context["form"]["period"].value() == MONTH.offset(-3).key
+    offered = [key for key, _ in response.context["form"].fields["period"].choices]
+    assert offered == [MONTH.offset(-step).key for step in range(4)]
+    assert (
+        client_for("business")
+        .get(reverse("scorecards:challenge-add", args=["IND001"]), {"period": "2031-01"})
+        .status_code
+        == 404
+    )
+
+
+def test_an_indicator_that_starts_later_offers_no_commentary_or_challenge_yet(client_for, scorecard):
+    Indicator.objects.filter(code="IND001").update(first_period=MONTH.offset(2).key)
+    assert "Write commentary" not in client_for("officer").get(indicator_url()).text
+    assert client_for("officer").get(reverse("scorecards:commentary-add", args=["IND001"])).status_code == 404
+    assert client_for("business").get(reverse("scorecards:challenge-add", args=["IND001"])).status_code == 404
+
+
 def test_a_business_group_member_challenges_and_the_officer_responds(client_for, partnership, scorecard):
     url = reverse("scorecards:challenge-add", args=["IND001"])
     assert client_for("officer").get(url).status_code == 403
@@ -319,6 +379,16 @@ def test_the_officer_sees_their_indicators_and_the_periods_needing_figures(clien
     assert "TIME01: Indicator TIME01" in response.text
     assert f"Enter figures for {MONTH.label}" in response.text
     assert response.context["missing"][0].period == MONTH
+
+
+def test_the_officer_is_offered_no_entry_page_that_none_of_their_indicators_takes(client_for, partnership):
+    scorecard = empty_scorecard()
+    simple_indicator("LATER01", scorecard=scorecard, officer=partnership["officer"])
+    Indicator.objects.update(first_period=MONTH.next().key)
+    response = client_for("officer").get(reverse("scorecards:my-indicators"))
+    assert response.status_code == 200
+    assert "Enter figures for" not in response.text
+    assert response.context["missing"] == []
 
 
 def test_someone_responsible_for_nothing_is_told_so(client_for, scorecard):
