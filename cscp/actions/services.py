@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cscp import limits
 from cscp.actions import guards
 from cscp.actions.models import Action, ActionNote
 from cscp.audit import record_event
@@ -487,6 +488,9 @@ def _reason_given(reason: str, required_message: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": required_message})
+    if len(reason) > limits.SHORT_TEXT:
+        # The reason is kept in the audit log and the history, which take any length: the limit is checked here.
+        raise ValidationError({"reason": limits.too_long("The reason", limits.SHORT_TEXT)})
     return reason
 
 

@@ -351,6 +351,19 @@ def test_closing_needs_a_reason_and_keeps_it(partnership):
     assert AuditEvent.objects.get(action="actions.action.closed").data["reason"] == "Replaced by A-0002"
 
 
+def test_a_reason_longer_than_its_box_allows_is_refused_by_the_service_too(partnership):
+    action = make_action(partnership)
+    with pytest.raises(ValidationError) as caught:
+        services.action_close(actor=partnership["chair"], action=action, reason="x" * 2_001)
+    assert _messages(caught.value) == {"reason": ["The reason must be 2,000 characters or fewer"]}
+    action.refresh_from_db()
+    assert action.stage != "closed"
+    assert not AuditEvent.objects.filter(action="actions.action.closed").exists()
+    services.action_close(actor=partnership["chair"], action=action, reason="x" * 2_000)
+    with pytest.raises(ValidationError):
+        services.action_reopen(actor=partnership["chair"], action=action, reason="y" * 2_001)
+
+
 def test_a_closed_action_cannot_be_changed_until_reopened(partnership):
     action = make_action(partnership)
     services.action_close(actor=partnership["admin"], action=action, reason="No longer needed")
