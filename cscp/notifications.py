@@ -30,11 +30,22 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+SUBJECT_LENGTH = Notification._meta.get_field("subject").max_length
+
+
+def subject_line(text: str) -> str:
+    """A subject as one line that fits its column: titles people typed can be longer, or hold line breaks (which an
+    email's header may not)."""
+    line = " ".join(text.split())
+    return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1].rstrip() + "…"
+
+
 def notify(*, recipient: Person, key: str, subject: str, body: str = "", url: str = "", email: bool = True) -> bool:
     """Tell one person something once. Returns False when this key was already used (nothing is sent).
 
     `key` names the reminder for this person, e.g. "actions.action.42.due-14:person.7".
     """
+    subject = subject_line(subject)
     with transaction.atomic():
         if Notification.objects.filter(key=key).exists():
             return False

@@ -82,3 +82,17 @@ def test_an_email_sent_again_after_a_crash_carries_the_same_message_id(partnersh
     outbox_send()
     assert mailoutbox[-1].extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
     assert other.key != waiting.key
+
+
+def test_a_subject_made_from_a_long_title_is_cut_to_fit_and_kept_on_one_line(
+    partnership, django_capture_on_commit_callbacks
+):
+    # An escalation's title may be 300 characters, and the group's name comes before it: the subject's column is
+    # 200, which PostgreSQL enforces; and an email's subject may not hold a line break.
+    title = "Escalation:\n" + "x" * 400
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipient=partnership["chair"], key="long", subject=title, url="/")
+    stored = Notification.objects.get(key="long").subject
+    assert len(stored) == 200 and stored.endswith("…") and "\n" not in stored
+    assert OutboxEmail.objects.get(key="long").subject == stored
+    assert mail.outbox[0].subject == stored
