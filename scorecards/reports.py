@@ -255,6 +255,8 @@ def _year(row: IndicatorData) -> str:
 
 
 def _rank_and_quartile(row: IndicatorData) -> tuple[str, str]:
+    if row.comparator_period is None:  # our published figure alone: nothing to rank or band it among
+        return "", ""
     year = _year(row)
     rank = format_rank(row.sn_rank, row.sn_rank_reason, year=year)
     quartile = format_quartile(
