@@ -29,6 +29,7 @@ from cscp.demo_loading import CHANGE_REASON, DemoDataError, DemoLoader, Row, sho
 from cscp.sections import demo_loaders
 from scorecards.imports import comparators
 from scorecards.models import (
+    DEFAULT_DIVERGENCE_TOLERANCE,
     Challenge,
     ChallengeResponse,
     Commentary,
@@ -204,6 +205,8 @@ class ScorecardDemo(DemoLoader):
                 priority=self.priority(row, "priority"),
                 amber_tolerance=_decimal(row, "amber_tolerance"),
                 similar_band=_decimal(row, "similar_band"),
+                divergence_tolerance=_decimal(row, "divergence_tolerance") or DEFAULT_DIVERGENCE_TOLERANCE,
+                divergence_kind=row["divergence_kind"] or Indicator.DivergenceKind.RELATIVE,
                 **self.baseline(row, values.get(row["code"], [])),
             )
             indicator, created = self.ensure("indicator", Indicator, existing, row["code"], fields, row)

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from scorecards import judgements
 from scorecards.formatting import unit_heading
-from scorecards.reports import IndicatorView
+from scorecards.reports import ComparatorRow, IndicatorView
 
 NUMBER_FORMATS = {
     judgements.PERCENT: '0.0"%"',
@@ -46,6 +46,13 @@ def _figure(value: Decimal | None, text: str, unit: str):
 def _safe_text(text: str) -> str:
     # A leading apostrophe is how spreadsheets are told "this is text", in a CSV that they will open.
     return f"'{text}" if text and text.startswith(_FORMULA_STARTS) else text
+
+
+def _judgement(row: ComparatorRow) -> str:
+    """How our figure compares, for the "Our figure is" column: blank beside our own figure."""
+    if row.is_ours:
+        return ""
+    return row.judgement or "Not compared"
 
 
 def _commentary(view: IndicatorView) -> str:
@@ -76,6 +83,7 @@ def summary_rows(context: dict) -> tuple[list[str], list[tuple[list, str]]]:
         "Quartile in England",
         "Responsible officer",
         "Commentary",
+        "Local and published figures",
     ]
     rows = []
     for view in context["indicators"]:
@@ -112,6 +120,7 @@ def summary_rows(context: dict) -> tuple[list[str], list[tuple[list, str]]]:
                     view.quartile_text,
                     row.responsible_officer_name,
                     _commentary(view),
+                    view.divergence_short,
                 ],
                 unit,
             )
@@ -223,7 +232,7 @@ def scorecard_workbook(context: dict) -> bytes:
                         row.label,
                         row.period_label,
                         _figure(row.value, row.value_text, unit),
-                        row.judgement,
+                        _judgement(row),
                         view.comparison_rule,
                     ],
                     unit,
@@ -239,7 +248,7 @@ def scorecard_workbook(context: dict) -> bytes:
                         row.label,
                         row.period_label,
                         _figure(row.value, row.value_text, unit),
-                        row.judgement,
+                        _judgement(row),
                     ],
                     unit,
                 )

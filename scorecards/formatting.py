@@ -167,24 +167,105 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def format_rank(position: Rank | None) -> str:
-    """A rank among statistical neighbours: "1st of 11"; "Not ranked" when there is none."""
-    if position is None:
+def comparison_gap(reason: str, *, year: str = "", known: int | None = None, authorities: int | None = None) -> str:
+    """Why there is no rank or quartile, as a clause: "none of our statistical neighbours has a figure for 2024-25".
+
+    `reason` is one of scorecards.judgements' reasons (NO_POLARITY...); `year` the year compared ("2024-25");
+    `known` and `authorities` how many of England's authorities have a figure held, for a quartile.
+    """
+    for_year = f" for {year}" if year else ""
+    if reason == judgements.NO_POLARITY:
+        return "neither higher nor lower is better for this indicator"
+    if reason == judgements.NO_OWN_FIGURE:
+        return f"there is no published figure of ours{for_year}"
+    if reason == judgements.OWN_FIGURE_WITHHELD:
+        return f"our published figure{for_year} is withheld"
+    if reason == judgements.NO_NEIGHBOURS:
+        return "no statistical neighbours are set up"
+    if reason == judgements.NO_NEIGHBOUR_FIGURES:
+        return f"none of our statistical neighbours has a figure{for_year}"
+    if reason == judgements.TOO_FEW_AUTHORITIES:
+        if known is not None and authorities and not judgements.covers_england(known, authorities):
+            held = f"only {known:,}" if known else "none"
+            return f"figures{for_year} are held for {held} of England's {authorities:,} authorities"
+        return f"too few of England's authorities have a figure{for_year}"
+    raise ValueError(f"Unknown reason {reason!r}.")
+
+
+def format_rank(position: Rank | None, reason: str = "", *, year: str = "") -> str:
+    """A rank among statistical neighbours: "7th of 11" (our authority and the neighbours with a figure), or why
+    there is none: "Not ranked: none of our statistical neighbours has a figure for 2024-25"."""
+    if position is not None:
+        return f"{ordinal(position.position)} of {position.out_of}"
+    if not reason:
         return "Not ranked"
-    return f"{ordinal(position.position)} of {position.out_of}"
+    return f"Not ranked: {comparison_gap(reason, year=year)}"
 
 
 QUARTILE_LETTERS = {1: "A", 2: "B", 3: "C", 4: "D"}
 
 
-def format_quartile(quartile: int | None) -> str:
-    """A quartile in England in LAIT's letters: 1 → "A (best quarter)", 4 → "D (worst quarter)"."""
+def format_quartile(
+    quartile: int | None,
+    reason: str = "",
+    *,
+    year: str = "",
+    known: int | None = None,
+    authorities: int | None = None,
+) -> str:
+    """A quartile in England in LAIT's letters: 1 → "A (best quarter)", 4 → "D (worst quarter)"; or why there
+    is none: "No quartile: figures for 2024-25 are held for only 12 of England's 153 authorities"."""
     if quartile is None:
-        return "No quartile"
+        if not reason:
+            return "No quartile"
+        return f"No quartile: {comparison_gap(reason, year=year, known=known, authorities=authorities)}"
     if quartile not in QUARTILE_LETTERS:
         raise ValueError(f"A quartile is 1, 2, 3 or 4, got {quartile!r}.")
     suffix = {1: " (best quarter)", 4: " (worst quarter)"}.get(quartile, "")
     return f"{QUARTILE_LETTERS[quartile]}{suffix}"
+
+
+def difference_text(amount: Number, unit: str) -> str:
+    """The size of a difference between two figures in `unit`: "2.1 percentage points", "35.8 per 10,000
+    children", "228", "3 days"."""
+    shown = round_for_display(abs(to_decimal(amount) or Decimal(0)), unit)
+    text = f"{shown:,f}"
+    if unit == PERCENT:
+        return f"{text} percentage point{'' if shown == 1 else 's'}"
+    if unit == RATE_PER_10000:
+        return f"{text} per 10,000 children"
+    if unit == DAYS:
+        return f"{text} day{'' if shown == 1 else 's'}"
+    return text
+
+
+def divergence_tolerance_text(tolerance: Number, kind: str, unit: str) -> str:
+    """A local-against-published tolerance in words: "10% of the published figure", "2.0 percentage points"."""
+    if kind == judgements.RELATIVE:
+        return f"{format_number(tolerance, 1).removesuffix('.0')}% of the published figure"
+    return difference_text(tolerance, unit)
+
+
+def divergence_texts(
+    found: judgements.Divergence, *, year: str, unit: str, tolerance: Number, kind: str
+) -> tuple[str, str]:
+    """A difference beyond the tolerance in words: a short line for a table or a spreadsheet cell, and the
+    warning that says both figures, the difference, and which to trust."""
+    share = f" ({format_number(found.percent, 1)}% of the published figure)" if found.percent is not None else ""
+    local, published = format_value(found.local, unit), format_value(found.published, unit)
+    difference = difference_text(found.difference, unit)
+    allowed = divergence_tolerance_text(tolerance, kind, unit)
+    short = (
+        f"Our local figure for {year} is {local}, our published figure {published}: {difference} apart, more than "
+        f"the tolerance ({allowed}). Trust the published figure for {year}."
+    )
+    warning = (
+        f"Our local figures make {local} for {year}, but our published figure for the same year is {published}: "
+        f"a difference of {difference}{share}, more than this indicator's tolerance of {allowed}. For {year}, "
+        "trust the published figure: it is the validated statutory return. The local figure is more recent and "
+        "may still be revised; check how it is counted."
+    )
+    return short, warning
 
 
 def format_date(day: datetime.date) -> str:
@@ -216,7 +297,7 @@ COMPARISON_WORDS = {
     judgements.WORSE: "Worse",
     judgements.HIGHER_THAN: "Higher",
     judgements.LOWER_THAN: "Lower",
-    None: "No comparison",
+    None: "",
 }
 
 

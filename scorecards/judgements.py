@@ -6,7 +6,8 @@ text form, so 0.1 is exactly 0.1) and gives back `Decimal`, so that 22.4 never t
 Missing values: `None` means no value was given. `Suppressed(symbol)` means a published figure was withheld
 (DfE's "c", "x", "z"... or our own "<5"); it keeps the symbol so the page can say why. Every judgement treats
 a suppressed value exactly as a missing one: no RAG, no direction, no comparison, no rank, and it is left
-out of the authorities a rank or quartile counts.
+out of the figures a rank or quartile is worked out from. (Only when deciding whether the figures held cover
+England for a quartile does a withheld authority count as known: its figure exists.)
 
 Rounding: pass `unit=` and the values are first rounded to the precision the page shows them at
 (`DISPLAY_PLACES`, half away from zero), so the judgement agrees with the figures the reader sees: 22.46%
@@ -349,6 +350,14 @@ def comparison_rule_text(polarity: str, similar_band: Number | None, unit: str) 
 
 # Rank and quartile ------------------------------------------------------------------------------------
 
+# Why there is no rank or quartile, for the page to say (scorecards.formatting words them).
+NO_POLARITY = "no_polarity"  # neither higher nor lower is better: there is no best
+NO_OWN_FIGURE = "no_own_figure"  # we have no published figure for the year
+OWN_FIGURE_WITHHELD = "own_figure_withheld"  # ours is published as a symbol (small number, not available...)
+NO_NEIGHBOURS = "no_neighbours"  # no statistical neighbours are set up
+NO_NEIGHBOUR_FIGURES = "no_neighbour_figures"  # none of the neighbours has a figure for the year
+TOO_FEW_AUTHORITIES = "too_few_authorities"  # the figures held do not cover (nearly) all of England
+
 
 class Rank(NamedTuple):
     position: int
@@ -360,23 +369,53 @@ def _present(values: Iterable[Value], unit: str | None) -> list[Decimal]:
     return [number for number in prepared if number is not None]
 
 
+def _own_figure_reason(value: Value, polarity: str) -> str:
+    if polarity == NONE:
+        return NO_POLARITY
+    if isinstance(value, Suppressed):
+        return OWN_FIGURE_WITHHELD
+    if value is None:
+        return NO_OWN_FIGURE
+    return ""
+
+
+def rank_reason(value: Value, others: Iterable[Value], *, polarity: str) -> str:
+    """Why `rank` gives no rank ("" when it gives one): one of the reasons above, the first that applies."""
+    _check_polarity(polarity)
+    reason = _own_figure_reason(value, polarity)
+    if reason:
+        return reason
+    others = list(others)
+    if not others:
+        return NO_NEIGHBOURS
+    if not _present(others, None):
+        return NO_NEIGHBOUR_FIGURES
+    return ""
+
+
 def rank(value: Value, others: Iterable[Value], *, polarity: str, unit: str | None = None) -> Rank | None:
     """The value's position among `others` (its statistical neighbours, not including itself), 1 = best.
 
-    Authorities with the same value share the better position ("1st, 2nd, 2nd, 4th"). Missing or
-    suppressed values are left out of the count. None when the value itself is missing or the indicator
-    has no polarity (there is no best).
+    Out of our authority plus the neighbours with a figure: "7th of 11". Authorities with the same value share
+    the better position ("1st, 2nd, 2nd, 4th"). Missing or suppressed values are left out of the count. None
+    (and `rank_reason` says why) when the value itself is missing or withheld, no neighbour has a figure, or the
+    indicator has no polarity (there is no best).
     """
     _check_polarity(polarity)
     ours = _prepare(value, unit)
     theirs = _present(others, unit)
-    if ours is None or polarity == NONE:
+    if ours is None or polarity == NONE or not theirs:
         return None
     ahead = sum(1 for number in theirs if _better_or_worse(number - ours, polarity) > 0)
     return Rank(position=ahead + 1, out_of=len(theirs) + 1)
 
 
 MIN_VALUES_FOR_QUARTILES = 4
+# A quartile in England needs figures for at least this share of England's authorities that year, counting an
+# authority whose figure is withheld ("c") as known: its figure exists, and leaving it out of the bands is what DfE
+# and LAIT do too. Nine in ten leaves room for a few authorities missing from a file (a late return) while refusing
+# an extract of a region or of one authority's neighbours, which says nothing about England.
+QUARTILE_COVERAGE = Decimal("0.9")
 
 
 def _quantile(ordered: list[Decimal], fraction: Decimal) -> Decimal:
@@ -396,22 +435,106 @@ def quartile_thresholds(all_values: Iterable[Value], *, unit: str | None = None)
     return tuple(_quantile(ordered, Decimal(quarter) / 4) for quarter in (1, 2, 3))
 
 
-def quartile(value: Value, all_values: Iterable[Value], *, polarity: str, unit: str | None = None) -> int | None:
+def known_authorities(all_values: Iterable[Value]) -> int:
+    """How many authorities' figures are known: a number, or a figure withheld (`Suppressed`); None is unknown."""
+    return sum(1 for value in all_values if value is not None)
+
+
+def covers_england(known: int, authorities: int) -> bool:
+    """Whether figures for `known` of England's `authorities` are enough for a quartile (QUARTILE_COVERAGE)."""
+    if authorities <= 0:
+        return False
+    return Decimal(known) >= QUARTILE_COVERAGE * authorities and known >= MIN_VALUES_FOR_QUARTILES
+
+
+def quartile_reason(value: Value, all_values: Iterable[Value], *, polarity: str, authorities: int) -> str:
+    """Why `quartile` gives no quartile ("" when it gives one): the first of the reasons above that applies."""
+    _check_polarity(polarity)
+    reason = _own_figure_reason(value, polarity)
+    if reason:
+        return reason
+    values = list(all_values)
+    if not covers_england(known_authorities(values), authorities) or quartile_thresholds(values) is None:
+        return TOO_FEW_AUTHORITIES
+    return ""
+
+
+def quartile(
+    value: Value, all_values: Iterable[Value], *, polarity: str, authorities: int, unit: str | None = None
+) -> int | None:
     """The value's quartile in England, 1 (best quarter, LAIT's "A") to 4 (worst, "D").
 
-    `all_values` holds every local authority's value for the period, this one's included. This follows
-    DfE's Local Authority Interactive Tool so the band agrees with LAIT: the band edges are the 25th, 50th
-    and 75th percentiles of all the values (linear interpolation, R's default), each band includes its upper
-    edge, and the lowest values are band 1 when lower is better and band 4 when higher is better. None when
-    the value is missing, the indicator has no polarity, or fewer than four authorities have a value.
+    `all_values` holds the figure of every local authority the data has for the period: a number, a
+    `Suppressed` figure (withheld, but known to exist) or None (not known). `authorities` is how many local
+    authorities England had that year (scorecards.dfe.authorities). There is a quartile only when the known
+    figures cover at least `QUARTILE_COVERAGE` of them: bands worked out from some authorities are not England's.
+
+    This follows DfE's Local Authority Interactive Tool so the band agrees with LAIT: the band edges are the 25th,
+    50th and 75th percentiles of the values (linear interpolation, R's default), each band includes its upper
+    edge, and the lowest values are band 1 when lower is better and band 4 when higher is better. None (and
+    `quartile_reason` says why) when the value is missing or withheld, the indicator has no polarity, or the
+    figures do not cover England.
     """
     _check_polarity(polarity)
+    values = list(all_values)
+    if quartile_reason(value, values, polarity=polarity, authorities=authorities):
+        return None
     ours = _prepare(value, unit)
-    edges = quartile_thresholds(all_values, unit=unit)
-    if ours is None or polarity == NONE or edges is None:
+    edges = quartile_thresholds(values, unit=unit)
+    if ours is None or edges is None:
         return None
     from_lowest = 1 + sum(1 for edge in edges if ours > edge)
     return from_lowest if polarity == LOWER else 5 - from_lowest
+
+
+# Our local figure against our published one ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Our local figure for a year against our published figure for the same measure and year.
+
+    `difference` is local − published at the precision shown; `percent` is its size as a percentage of the
+    published figure (None when the published figure is 0); `beyond` says whether it is more than the tolerance.
+    """
+
+    local: Decimal
+    published: Decimal
+    difference: Decimal
+    percent: Decimal | None
+    beyond: bool
+
+
+def divergence(
+    local: Value,
+    published: Value,
+    *,
+    tolerance: Number | None,
+    tolerance_kind: str = RELATIVE,
+    unit: str | None = None,
+) -> Divergence | None:
+    """How far our local figure for a period is from our published figure for it; None when either is missing.
+
+    The tolerance is in the indicator's unit ("absolute": percentage points for a percentage) or a percentage of
+    the published figure ("relative": 10 means within 10% of it). Only a difference of *more* than the tolerance
+    is beyond it. With no tolerance (None) nothing is beyond it.
+    """
+    if tolerance_kind not in TOLERANCE_KINDS:
+        raise ValueError(f"Unknown tolerance kind {tolerance_kind!r}: use one of {', '.join(TOLERANCE_KINDS)}.")
+    ours, theirs = _prepare(local, unit), _prepare(published, unit)
+    if ours is None or theirs is None:
+        return None
+    difference = ours - theirs
+    percent = abs(difference) * _HUNDRED / abs(theirs) if theirs != 0 else None
+    if tolerance is None:
+        beyond = False
+    else:
+        allowed = _non_negative("tolerance", tolerance)
+        if tolerance_kind == ABSOLUTE:
+            beyond = abs(difference) > allowed
+        else:
+            beyond = difference != 0 if percent is None else percent > allowed
+    return Divergence(local=ours, published=theirs, difference=difference, percent=percent, beyond=beyond)
 
 
 # Rates and percentages from numerators and denominators -----------------------------------------------

@@ -11,8 +11,11 @@ later DfE release replaces the figure shown but the earlier one stays readable.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +29,10 @@ from scorecards.periods import ANNUAL, MONTHLY, QUARTERLY, Period
 
 # Large enough for counts in the hundreds of thousands, precise enough for recomputed rates.
 _DIGITS = {"max_digits": 16, "decimal_places": 4}
+# Our local figure for a year may differ from our published one by this much (percent of the published figure)
+# before the indicator page warns: local counting and DfE's validated return rarely agree exactly, and a tenth
+# apart is where a reader should ask which is right (docs/scorecards.md, "Local and published figures").
+DEFAULT_DIVERGENCE_TOLERANCE = Decimal(10)
 
 
 def _period_or_error(key: str) -> Period:
@@ -137,6 +144,11 @@ class Indicator(models.Model):
         ABSOLUTE = judgements.ABSOLUTE, "In the indicator's unit"
         RELATIVE = judgements.RELATIVE, "Percentage of the target"
 
+    class DivergenceKind(models.TextChoices):
+        # The same two kinds as the amber tolerance, measured from the published figure rather than the target.
+        ABSOLUTE = judgements.ABSOLUTE, "In the indicator's unit (percentage points for a percentage)"
+        RELATIVE = judgements.RELATIVE, "Percent of the published figure"
+
     code = models.CharField(max_length=limits.CODE, unique=True, help_text="A short reference, for example CSC01")
     name = models.CharField(max_length=limits.LONG_TITLE)
     definition = limited_text(limits.SHORT_TEXT, blank=True)
@@ -188,6 +200,20 @@ class Indicator(models.Model):
         null=True,
         blank=True,
         help_text="A difference from a comparator within this band (in the indicator's unit) counts as similar",
+    )
+    divergence_tolerance = models.DecimalField(
+        "local and published tolerance",
+        **_DIGITS,
+        default=DEFAULT_DIVERGENCE_TOLERANCE,
+        validators=[MinValueValidator(0)],
+        help_text="How far our local figure for a year may be from our published figure for the same year before "
+        "the indicator page warns, in the unit chosen below",
+    )
+    divergence_kind = models.CharField(
+        "local and published tolerance is",
+        max_length=10,
+        choices=DivergenceKind.choices,
+        default=DivergenceKind.RELATIVE,
     )
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -518,6 +544,7 @@ class ComparatorMeasure(models.Model):
         SUM = "sum", "Add the parts up (a count)"
         RATE = "rate", "Recompute from numerator and denominator"
         POPULATION_RATE = "population_rate", "Recompute per 10,000 children (ONS population)"
+        POPULATION_WEIGHTED = "population_weighted", "Weigh each part's rate per 10,000 by its children (ONS)"
         NONE = "none", "Cannot be combined"
 
     code = models.SlugField(max_length=100, unique=True)

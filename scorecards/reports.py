@@ -28,10 +28,14 @@ from scorecards import selectors as scorecard_selectors
 from scorecards.caching import WHITESPACE, cached_while_unchanged
 from scorecards.formatting import (
     COMPARISON_WORDS,
+    comparison_gap,
     count_text,
+    divergence_texts,
+    divergence_tolerance_text,
     figure_text,
     format_quartile,
     format_rank,
+    format_suppressed,
     point_text,
     rag_tag,
     suppression_explanation,
@@ -49,7 +53,7 @@ from scorecards.models import (
     ScorecardReport,
     Target,
 )
-from scorecards.periods import ANNUAL, Period
+from scorecards.periods import Period
 from scorecards.selectors import (
     ComparatorPoint,
     IndicatorData,
@@ -81,8 +85,9 @@ class ComparatorRow:
     period_label: str
     value: Decimal | None
     value_text: str
-    judgement: str
+    judgement: str  # "Better", "Similar"...: how ours compares; "" when it is not compared
     explanation: str = ""
+    is_ours: bool = False
 
 
 @dataclass
@@ -109,8 +114,8 @@ class IndicatorView:
     comparators_text: str
     comparators: list[ComparatorRow]
     neighbours: list[ComparatorRow]
-    rank_text: str
-    quartile_text: str
+    rank_text: str  # "7th of 11", or "Not ranked: ..." saying why
+    quartile_text: str  # "C", or "No quartile: ..." saying why
     chart: SafeString
     sparkline: SafeString
     unit_heading: str
@@ -118,6 +123,15 @@ class IndicatorView:
     has_counts: bool
     # Where the summary's link goes: this page's section, or the page of detail it is on.
     link: str = ""
+    # The rank and quartile in a sentence (for paper and the Board pack): "Rank among statistical neighbours:
+    # 7th of 11." or "Not ranked among statistical neighbours: ...".
+    rank_sentence: str = ""
+    # Why there is no published figure of ours for the comparators' year, when the figure held says why.
+    ours_note: str = ""
+    # Our local figure for the published year against the published figure, when beyond the indicator's tolerance:
+    # a short line (the summary row, the spreadsheet) and the full warning (the indicator's section).
+    divergence_short: str = ""
+    divergence_warning: str = ""
 
     @property
     def needs_commentary(self) -> bool:
@@ -160,13 +174,33 @@ def _period_rows(
     return result
 
 
-def _comparisons(row: IndicatorData) -> tuple[str, list[ComparatorRow], list[ComparatorRow]]:
+def ours_compared(row: IndicatorData) -> ComparatorPoint | None:
+    """Our published figure for the comparators' year: what they are judged against, ranked and banded."""
+    if row.ours is not None:
+        return row.ours
+    # A report frozen before `ours` was kept: its published figure, when it is for the comparators' year.
+    if row.published and row.comparator_period and row.published.period == row.comparator_period:
+        return row.published
+    return None
+
+
+def _ours_text(point: ComparatorPoint, unit: str) -> tuple[str, str]:
+    """Our published figure for a table cell, and the sentence that explains a missing one."""
+    if point.value is not None:
+        return point_text(point, unit), ""
+    if point.symbol:
+        return format_suppressed(point.symbol), suppression_explanation(point.symbol)
+    return "No figure", point.note
+
+
+def _comparisons(row: IndicatorData) -> tuple[str, list[ComparatorRow], list[ComparatorRow], str]:
     """The partnership's published figure and the comparators, each judged against our figure for the same
-    year (DfE publishes a year at a time, so a month's figure is not set against a year's)."""
-    ours_point = row.published if row.published and row.published.period == row.comparator_period else None
+    year (DfE publishes a year at a time, so a month's figure is not set against a year's); and, when there is no
+    figure of ours for that year, why."""
+    ours_point = ours_compared(row)
     ours = ours_point.value if ours_point else None
     compared_with = (
-        f"our published figure for {ours_point.period.label} ({point_text(ours_point, row.unit)})"
+        f"our published figure for {ours_point.period.financial_year_label} ({point_text(ours_point, row.unit)})"
         if ours_point and ours is not None
         else ""
     )
@@ -185,17 +219,27 @@ def _comparisons(row: IndicatorData) -> tuple[str, list[ComparatorRow], list[Com
         )
 
     comparators = []
-    if row.published:
+    ours_note = ""
+    shown = ours_point if ours_point is not None else row.published
+    if shown is not None:
+        text, explanation = _ours_text(shown, row.unit)
+        if shown.value is None and shown is ours_point:
+            ours_note = explanation
+            latest = row.published
+            if latest is not None and latest.value is not None and latest.period != shown.period:
+                ours_note = (
+                    f"{ours_note} Our latest published figure is {point_text(latest, row.unit)}, "
+                    f"for {latest.period.financial_year_label}."
+                ).strip()
         comparators.append(
             ComparatorRow(
                 label="Ours (published)",
-                period_label=row.published.period.financial_year_label,
-                value=row.published.value,
-                value_text=point_text(row.published, row.unit),
+                period_label=shown.period.financial_year_label,
+                value=shown.value,
+                value_text=text,
                 judgement="",
-                explanation=suppression_explanation(row.published.symbol)
-                if row.published.value is None and row.published.symbol
-                else "",
+                explanation=explanation,
+                is_ours=True,
             )
         )
     if row.comparator_period:
@@ -203,7 +247,61 @@ def _comparisons(row: IndicatorData) -> tuple[str, list[ComparatorRow], list[Com
         comparators.append(judged(row.region.area_name if row.region else "Region", row.region))
         comparators.append(judged("Neighbours' average", row.sn_average))
     neighbours = [judged(point.area_name, point) for point in row.neighbours]
-    return compared_with, comparators, neighbours
+    return compared_with, comparators, neighbours, ours_note
+
+
+def _year(row: IndicatorData) -> str:
+    return row.comparator_period.financial_year_label if row.comparator_period else ""
+
+
+def _rank_and_quartile(row: IndicatorData) -> tuple[str, str]:
+    if row.comparator_period is None:  # our published figure alone: nothing to rank or band it among
+        return "", ""
+    year = _year(row)
+    rank = format_rank(row.sn_rank, row.sn_rank_reason, year=year)
+    quartile = format_quartile(
+        row.england_quartile,
+        row.quartile_reason,
+        year=year,
+        known=row.quartile_known,
+        authorities=row.quartile_authorities,
+    )
+    return rank, quartile
+
+
+def _rank_sentence(row: IndicatorData) -> str:
+    """The rank in a sentence of its own: "Rank among statistical neighbours: 7th of 11."."""
+    if row.comparator_period is None:
+        return ""
+    if row.sn_rank is not None:
+        return f"Rank among statistical neighbours: {format_rank(row.sn_rank)}."
+    if row.sn_rank_reason:
+        return f"Not ranked among statistical neighbours: {comparison_gap(row.sn_rank_reason, year=_year(row))}."
+    return "Not ranked among statistical neighbours."
+
+
+def _divergence(row: IndicatorData) -> tuple[str, str]:
+    """Our local figure for our published figure's year against it: the short line and the warning, or ("", "")
+    when they are within the indicator's tolerance (or cannot be set side by side)."""
+    local, published = row.local_for_published, row.published
+    if local is None or published is None or row.divergence_tolerance is None:
+        return "", ""
+    found = judgements.divergence(
+        local.value,
+        published.value,
+        tolerance=row.divergence_tolerance,
+        tolerance_kind=row.divergence_kind,
+        unit=row.unit,
+    )
+    if found is None or not found.beyond:
+        return "", ""
+    return divergence_texts(
+        found,
+        year=published.period.financial_year_label,
+        unit=row.unit,
+        tolerance=row.divergence_tolerance,
+        kind=row.divergence_kind,
+    )
 
 
 def _chart(row: IndicatorData, targets: dict[str, Decimal], anchor: str) -> SafeString:
@@ -241,7 +339,9 @@ def _chart(row: IndicatorData, targets: dict[str, Decimal], anchor: str) -> Safe
 
 def present_indicator(row: IndicatorData, targets: dict[str, Decimal]) -> IndicatorView:
     anchor = f"indicator-{slugify(row.code) or row.pk}"
-    compared_with, comparators, neighbours = _comparisons(row)
+    compared_with, comparators, neighbours, ours_note = _comparisons(row)
+    rank_text, quartile_text = _rank_and_quartile(row)
+    divergence_short, divergence_warning = _divergence(row)
     notes = sorted(
         {
             suppression_explanation(point.symbol)
@@ -283,8 +383,8 @@ def present_indicator(row: IndicatorData, targets: dict[str, Decimal]) -> Indica
         comparators_text=_comparators_text(row, comparators),
         comparators=comparators,
         neighbours=neighbours,
-        rank_text=format_rank(row.sn_rank),
-        quartile_text=format_quartile(row.england_quartile),
+        rank_text=rank_text,
+        quartile_text=quartile_text,
         chart=_chart(row, targets, anchor),
         sparkline=charts.sparkline(
             [point.value for point in row.recent], unit=row.unit, label=f"{row.code} over the past year"
@@ -293,6 +393,10 @@ def present_indicator(row: IndicatorData, targets: dict[str, Decimal]) -> Indica
         suppression_notes=notes,
         has_counts=any(point.numerator is not None for point in row.recent),
         link=f"#{anchor}",
+        rank_sentence=_rank_sentence(row),
+        ours_note=ours_note,
+        divergence_short=divergence_short,
+        divergence_warning=divergence_warning,
     )
 
 
@@ -308,8 +412,9 @@ def _by_financial_year(rows: list[PeriodRow]) -> list[tuple[str, list[str]]]:
 
 def _comparators_text(row: IndicatorData, comparators: list[ComparatorRow]) -> str:
     """The published figures in a sentence, for paper: "Ours (published) 77.0%; England 80.0% (ours is worse);
-    ...; rank among neighbours 5th of 10; quartile in England C"."""
-    year = row.comparator_period.financial_year_label if row.comparator_period else ""
+    ...; rank among statistical neighbours 5th of 10; no quartile in England (figures for 2024-25 are held for only
+    12 of England's 153 authorities)"."""
+    year = _year(row)
     parts = []
     for comparator in comparators:
         text = f"{comparator.label} {comparator.value_text}"
@@ -318,8 +423,25 @@ def _comparators_text(row: IndicatorData, comparators: list[ComparatorRow]) -> s
         if comparator.judgement:
             text += f" (ours is {comparator.judgement.lower()})"
         parts.append(text)
-    parts.append(f"rank among neighbours {format_rank(row.sn_rank)}")
-    parts.append(f"quartile in England {format_quartile(row.england_quartile)}")
+    if row.comparator_period is None:  # our published figure alone: nothing to rank it among
+        return "; ".join(parts)
+    rank_reason, quartile_reason = row.sn_rank_reason, row.quartile_reason
+    if row.sn_rank is None and row.england_quartile is None and rank_reason and rank_reason == quartile_reason:
+        parts.append(f"no rank or quartile ({comparison_gap(rank_reason, year=year)})")
+        return "; ".join(parts)
+    if row.sn_rank is not None:
+        parts.append(f"rank among statistical neighbours {format_rank(row.sn_rank)}")
+    elif rank_reason:
+        parts.append(f"not ranked among statistical neighbours ({comparison_gap(rank_reason, year=year)})")
+    else:
+        parts.append("not ranked among statistical neighbours")
+    if row.england_quartile is not None:
+        parts.append(f"quartile in England {format_quartile(row.england_quartile)}")
+    elif quartile_reason:
+        why = comparison_gap(quartile_reason, year=year, known=row.quartile_known, authorities=row.quartile_authorities)
+        parts.append(f"no quartile in England ({why})")
+    else:
+        parts.append("no quartile in England")
     return "; ".join(parts)
 
 
@@ -478,13 +600,23 @@ COMPARISON_RULES = [
     ),
     (
         "Rank",
-        "Among the statistical neighbours and the partnership, best first: '3rd of 11'. Equal figures share "
-        "the better place; a neighbour with no figure is left out.",
+        "Among the partnership and those of its statistical neighbours with a figure for the year, best first: "
+        "'7th of 11'. Equal figures share the better place. There is no rank when our own published figure for "
+        "the year is missing or withheld, or no neighbour has a figure; the page says which.",
     ),
     (
         "Quartile in England",
         "A is the best quarter of English local authorities, D the worst, as in the Department for "
-        "Education's Local Authority Interactive Tool.",
+        "Education's Local Authority Interactive Tool. A quartile is given only when figures for at least nine "
+        "in ten of England's authorities that year are held (a figure withheld for a small number counts as "
+        "held); otherwise the page says how many are held, for example 'figures for only 22 of England's 153 "
+        "authorities'.",
+    ),
+    (
+        "Our local and published figures",
+        "Our local figures for a year are worked out as a quarter is from months and set beside our published "
+        "figure for the same year. Where they differ by more than the indicator's tolerance, the page warns: for "
+        "that year, trust the published figure, which is the validated statutory return.",
     ),
     (
         "Figures that are not published",
@@ -549,25 +681,44 @@ def indicator_context(indicator: Indicator, *, user=None, history_limit: int = 5
         for value in values
     }
     published_rows = []
+    divergences = []
     for key in sorted(by_year, key=lambda k: Period.parse(k), reverse=True):
         found = by_year[key]
         year = Period.parse(key)
-        local = local_by_key.get(key)
-        if local is None and indicator.frequency != ANNUAL:
-            local = scorecard_selectors.roll_up(indicator, year, local_by_key)
+        local = scorecard_selectors.local_for_year(indicator, year, local_by_key)
         published = found.get("published")
         difference = ""
-        if local and local.value is not None and published and published.value is not None:
-            gap = judgements.round_for_display(local.value, indicator.unit) - judgements.round_for_display(
-                published.value, indicator.unit
+        beyond = False
+        gap = judgements.divergence(
+            local.value if local else None,
+            published.value if published else None,
+            tolerance=indicator.divergence_tolerance,
+            tolerance_kind=indicator.divergence_kind,
+            unit=indicator.unit,
+        )
+        if gap is not None:
+            change = gap.difference
+            difference = (
+                "The same" if change == 0 else f"{'+' if change > 0 else '−'}{value_text(abs(change), indicator.unit)}"
             )
-            difference = "The same" if gap == 0 else f"{'+' if gap > 0 else '−'}{value_text(abs(gap), indicator.unit)}"
+            if gap.beyond:
+                beyond = True
+                difference += " (more than the tolerance)"
+                _, warning = divergence_texts(
+                    gap,
+                    year=year.financial_year_label,
+                    unit=indicator.unit,
+                    tolerance=indicator.divergence_tolerance,
+                    kind=indicator.divergence_kind,
+                )
+                divergences.append({"period": year, "warning": warning})
         published_rows.append(
             {
                 "period": year,
                 "local_text": value_text(local.value if local else None, indicator.unit),
                 "published_text": point_text(published, indicator.unit),
                 "difference": difference,
+                "beyond": beyond,
                 "england_text": point_text(found.get("england"), indicator.unit),
                 "region_text": point_text(found.get("region"), indicator.unit),
                 "sn_text": point_text(found.get("sn_average"), indicator.unit),
@@ -625,6 +776,12 @@ def indicator_context(indicator: Indicator, *, user=None, history_limit: int = 5
             else "Not set"
         ),
         "tolerance_text": _tolerance_text(indicator),
+        "divergence_text": (
+            "Warn when our local figure for a year is more than "
+            f"{divergence_tolerance_text(indicator.divergence_tolerance, indicator.divergence_kind, indicator.unit)} "
+            "from our published figure for it"
+        ),
+        "divergences": divergences,
         "targets": [
             {"year": target.period.financial_year_label, "text": value_text(target.value, indicator.unit)}
             for target in targets

@@ -14,7 +14,8 @@ whatever the number of indicators (pinned in tests/scorecards/test_models.py):
         pk, code, name, definition, numerator_definition, denominator_definition, source,
         unit, unit_label, polarity, polarity_label, frequency, frequency_label, area, area_label, aggregation,
         responsible_officer_id, responsible_officer_name, priority_id, priority_label, themes: list[(id, name)],
-        baseline_value, baseline_period (key or ""), amber_tolerance, tolerance_kind, similar_band, order
+        baseline_value, baseline_period (key or ""), amber_tolerance, tolerance_kind, similar_band, order,
+        divergence_tolerance, divergence_kind      how far our local figure may be from our published one
         period: Period                 the indicator's own period for the scorecard's period (a quarterly
                                        indicator on a monthly scorecard shows its latest complete quarter)
         current, previous, same_period_last_year: ValuePoint | None
@@ -27,10 +28,20 @@ whatever the number of indicators (pinned in tests/scorecards/test_models.py):
         rag: "green" | "amber" | "red" | None; direction_previous, direction_year: judgements.direction(...)
         published: ComparatorPoint | None          the partnership's latest published annual figure (DfE)
         published_series: list[ComparatorPoint]    every published year held, oldest first
+        local_for_published: ValuePoint | None     our local figures worked out for `published`'s year (months
+                                                   or quarters added up per `aggregation`), to set beside it
         comparator_period: Period | None           the latest year with comparator figures
+        ours: ComparatorPoint | None               our published figure for `comparator_period` (what is
+                                                   compared, ranked and banded), with DfE's symbol or a note
+                                                   saying why there is none
         england, region, sn_average: ComparatorPoint | None; neighbours: list[ComparatorPoint] (closest first)
-        sn_rank: judgements.Rank | None            the partnership among its neighbours (1 = best)
-        england_quartile: int | None               1 (best) to 4 among English local authorities
+        sn_rank: judgements.Rank | None            the partnership among its neighbours with a figure (1 = best)
+        sn_rank_reason: str                        why there is no rank (judgements.rank_reason), else ""
+        england_quartile: int | None               1 (best) to 4 among English local authorities, only when the
+                                                   figures held cover England (judgements.QUARTILE_COVERAGE)
+        quartile_reason: str                       why there is no quartile (judgements.quartile_reason), else ""
+        quartile_known, quartile_authorities: int  authorities with a figure held (or withheld) for the year,
+                                                   and England's authorities that year
         comparator_sources: list[str]              where the published figures shown came from, one sentence a
                                                    release: "England and North West: Department for Education, ..."
         commentary: CommentaryData | None; challenges: list[ChallengeData] (each with its responses)
@@ -57,6 +68,7 @@ from django.utils import timezone
 from cscp.permissions import is_partnership_admin
 from scorecards import judgements
 from scorecards import rules as _rules  # noqa: F401  (registers the permissions the pages check)
+from scorecards.dfe.authorities import authorities_in_england, says_nothing
 from scorecards.models import (
     Area,
     Challenge,
@@ -192,6 +204,8 @@ class IndicatorData:
     similar_band: Decimal | None
     order: int
     period: Period
+    divergence_tolerance: Decimal | None = None
+    divergence_kind: str = judgements.RELATIVE
     current: ValuePoint | None = None
     previous: ValuePoint | None = None
     same_period_last_year: ValuePoint | None = None
@@ -205,13 +219,19 @@ class IndicatorData:
     direction_year: str = judgements.NOT_COMPARABLE
     published: ComparatorPoint | None = None
     published_series: list[ComparatorPoint] = field(default_factory=list)
+    local_for_published: ValuePoint | None = None
     comparator_period: Period | None = None
+    ours: ComparatorPoint | None = None
     england: ComparatorPoint | None = None
     region: ComparatorPoint | None = None
     sn_average: ComparatorPoint | None = None
     neighbours: list[ComparatorPoint] = field(default_factory=list)
     sn_rank: judgements.Rank | None = None
+    sn_rank_reason: str = ""
     england_quartile: int | None = None
+    quartile_reason: str = ""
+    quartile_known: int | None = None
+    quartile_authorities: int | None = None
     comparator_sources: list[str] = field(default_factory=list)
     commentary: CommentaryData | None = None
     challenges: list[ChallengeData] = field(default_factory=list)
@@ -270,11 +290,18 @@ def earlier_quarters(recent: list[Period]) -> list[Period]:
     return quarters
 
 
+def _parts(indicator: Indicator | IndicatorData, period: Period) -> list[Period]:
+    """The indicator's own periods that make up `period`: its months, or a year's quarters for a quarterly one."""
+    if indicator.frequency == QUARTERLY and period.frequency == ANNUAL:
+        return [Period.for_quarter(period.year, number) for number in range(1, 5)]
+    return list(period.months)
+
+
 def roll_up(indicator: Indicator | IndicatorData, quarter: Period, by_key: Mapping[str, ValuePoint]) -> ValuePoint:
-    """A quarter's value from monthly values: counts added, percentages and rates recomputed from their
-    numerators and denominators, positions taken at the quarter's end. No value unless every month has one
-    (a flow) or the last month has one (a snapshot)."""
-    months = [by_key.get(month.key) for month in quarter.months]
+    """A quarter's (or a year's) value from monthly values (a quarterly indicator's year: from its quarters):
+    counts added, percentages and rates recomputed from their numerators and denominators, positions taken at
+    the period's end. No value unless every part has one (a flow) or the last part has one (a snapshot)."""
+    months = [by_key.get(part.key) for part in _parts(indicator, quarter)]
     if quarter.frequency == MONTHLY:  # pragma: no cover - a month is its own value
         return months[0] or ValuePoint(quarter, None)
     aggregation = indicator.aggregation
@@ -369,6 +396,8 @@ def _indicator_data(entry: ScorecardIndicator, period: Period) -> IndicatorData:
         similar_band=indicator.similar_band,
         order=entry.order,
         period=indicator_period(indicator.frequency, period),
+        divergence_tolerance=indicator.divergence_tolerance,
+        divergence_kind=indicator.divergence_kind,
     )
 
 
@@ -405,10 +434,11 @@ def scorecard_data(
         data.neighbour_model_name = settings.neighbour_model.name if settings.neighbour_model else ""
         data.neighbours_of_name = settings.neighbours_of.name if settings.neighbours_of else ""
     if rows:
-        _add_values(rows)
+        values = _add_values(rows)
         _add_targets(rows)
         _add_commentary(rows)
         _add_comparators(rows, settings, period)
+        _add_local_for_published(rows, values)
         for row in rows:
             _judge(row)
     wanted_rag = filters.get("rag")
@@ -418,7 +448,8 @@ def scorecard_data(
     return data
 
 
-def _add_values(rows: list[IndicatorData]) -> None:
+def _add_values(rows: list[IndicatorData]) -> dict[int, dict[str, ValuePoint]]:
+    """Each row's values for its window; gives back every value read, by indicator and period key."""
     windows: dict[int, tuple[list[Period], list[Period]]] = {}
     earliest = None
     latest = None
@@ -448,6 +479,28 @@ def _add_values(rows: list[IndicatorData]) -> None:
             for quarter in earlier
         ]
         row.earlier = [point or ValuePoint(quarter, None) for point, quarter in zip(row.earlier, earlier, strict=True)]
+    return by_indicator
+
+
+def local_for_year(
+    indicator: Indicator | IndicatorData, year: Period, by_key: Mapping[str, ValuePoint]
+) -> ValuePoint | None:
+    """Our local figure for a financial year, worked out as a quarter is from months (`roll_up`): an annual
+    indicator's own value, else its months or quarters added up, averaged or taken at the year's end."""
+    own = by_key.get(year.key)
+    if own is not None or indicator.frequency == ANNUAL:
+        return own
+    point = roll_up(indicator, year, by_key)
+    return point if point.value is not None else None
+
+
+def _add_local_for_published(rows: list[IndicatorData], values: dict[int, dict[str, ValuePoint]]) -> None:
+    """Our local figure for the year of our latest published figure, from the values already read (the window
+    reaches back two financial years before the past year, which holds DfE's latest year)."""
+    for row in rows:
+        if row.published is None or row.published.value is None:
+            continue
+        row.local_for_published = local_for_year(row, row.published.period, values.get(row.pk, {}))
 
 
 def _add_targets(rows: list[IndicatorData]) -> None:
@@ -575,6 +628,8 @@ def _add_comparators(rows: list[IndicatorData], settings: ComparatorSettings | N
     table: dict[int, dict[str, dict[int, ComparatorPoint]]] = defaultdict(lambda: defaultdict(dict))
     england_ids: set[int] = set()
     la_ids: set[int] = set()
+    # Authorities with a figure (or one withheld) per measure and year, for whether a quartile covers England.
+    known: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for measure_id, area_id, code, name, level, key, value, symbol, note, source in rows_found:
         if level == Area.Level.COUNTRY:
             if code != "E92000001":
@@ -588,6 +643,8 @@ def _add_comparators(rows: list[IndicatorData], settings: ComparatorSettings | N
         else:
             la_ids.add(area_id)
             role = NEIGHBOUR
+            if value is not None or not says_nothing(symbol):
+                known[key][measure_id] += 1
         table[measure_id][key][area_id] = ComparatorPoint(
             code, name, role, Period.parse(key), value, symbol, note, source
         )
@@ -633,14 +690,38 @@ def _add_comparators(rows: list[IndicatorData], settings: ComparatorSettings | N
                 latest,
                 sum(present, Decimal(0)) / len(present),
             )
-        ours = by_area.get(partnership_id) if partnership_id else None
-        if ours is None and row.published and row.published.period == latest:
-            ours = row.published
-        if ours is not None and ours.value is not None and row.polarity != judgements.NONE:
-            row.sn_rank = judgements.rank(ours.value, present, polarity=row.polarity)
-            everyone = [point.value for area_id, point in by_area.items() if area_id in la_ids]
-            row.england_quartile = judgements.quartile(ours.value, everyone, polarity=row.polarity)
+        # Ours is the partnership's figure for that year from the measure mapped as our published figure (a
+        # measure mapped for comparators only does not stand for ours): what the page shows, compares and ranks.
+        published_id = published_measure.get(row.pk)
+        if partnership_id and published_id is not None:
+            row.ours = table.get(published_id, {}).get(latest.key, {}).get(partnership_id)
+        own = _judged_value(row.ours)
+        others = [_judged_value(point) for point in row.neighbours]
+        row.sn_rank = judgements.rank(own, others, polarity=row.polarity, unit=row.unit)
+        row.sn_rank_reason = judgements.rank_reason(own, others, polarity=row.polarity)
+        everyone = [
+            _judged_value(point)
+            for area_id, point in by_area.items()
+            if area_id in la_ids and (point.value is not None or not says_nothing(point.symbol))
+        ]
+        # England's authorities that year, or more if the figures held name more (a reorganisation not yet listed).
+        authorities = max(authorities_in_england(latest.year), *known[latest.key].values(), 0)
+        row.quartile_known = judgements.known_authorities(everyone)
+        row.quartile_authorities = authorities
+        row.england_quartile = judgements.quartile(
+            own, everyone, polarity=row.polarity, authorities=authorities, unit=row.unit
+        )
+        row.quartile_reason = judgements.quartile_reason(own, everyone, polarity=row.polarity, authorities=authorities)
     _add_sources(rows)
+
+
+def _judged_value(point: ComparatorPoint | None) -> judgements.Value:
+    """A published figure as the judgements take it: the number, a withheld one, or None for no figure."""
+    if point is None or (point.value is None and says_nothing(point.symbol)):
+        return None
+    if point.value is None:
+        return judgements.Suppressed(point.symbol)
+    return point.value
 
 
 def _add_sources(rows: list[IndicatorData]) -> None:

@@ -545,6 +545,8 @@ INDICATOR_FIELDS = (
     "amber_tolerance",
     "tolerance_kind",
     "similar_band",
+    "divergence_tolerance",
+    "divergence_kind",
     "is_active",
 )
 

@@ -8,8 +8,10 @@ authorities combined from 2023-24.
 
 Combining follows one rule: counts are added up; rates and percentages are recomputed from the added-up
 numerators and denominators, never averaged (the mean of two rates weighs a small authority as much as a large
-one). If any part has no figure (missing row, DfE symbol, blank) the combined figure is None and its `note`
-says which part and why.
+one). A rate per 10,000 children published without its counts (LAIT) is weighted by each part's children (ONS),
+which is the same sum with the counts worked back from the rates. A percentage published without its counts cannot
+be combined at all (the importer says so). If any part has no figure (missing row, DfE symbol, blank) the combined
+figure is None and its `note` says which part and why.
 """
 
 from __future__ import annotations
@@ -80,6 +82,21 @@ class Rate:
             raise ValueError("A Rate needs either a denominator measure or a population, not both")
 
 
+@dataclass(frozen=True)
+class WeightedRate:
+    """A rate per 10,000 children published without its counts (LAIT): each part's rate weighted by its children.
+
+    Σ(rate × children) / Σ children is the rate worked out from the counts, rate × children / 10,000 being each
+    part's count; only the published rates' rounding is carried over (LAIT rounds some to whole numbers, so the
+    combined figure can be up to half a unit from one worked out from the counts). The children are the ONS
+    estimate DfE divides by for that year (`population`).
+    """
+
+    measure: str
+    population: Population
+    places: int | None = 1
+
+
 def Percentage(numerator: str, denominator: str, measure: str, places: int | None = 1) -> Rate:  # noqa: N802
     """numerator / denominator × 100, from summed numerators and denominators."""
     return Rate(numerator=numerator, measure=measure, denominator=denominator, per=100, places=places)
@@ -105,7 +122,7 @@ def combine_areas(
     *,
     into_code: str,
     into_name: str,
-    kind: Count | Rate,
+    kind: Count | Rate | WeightedRate,
 ) -> list[EesRecord]:
     """Combine the parts' records into one area's, per period and breakdown, as `kind` says.
 
@@ -114,7 +131,7 @@ def combine_areas(
     `new_la_code` = `into_code`), whose `note` shows the arithmetic or says why there is no figure.
     """
     areas = [_as_area(part) for part in parts]
-    if isinstance(kind, Count):
+    if isinstance(kind, Count | WeightedRate):
         wanted = {kind.measure}
     else:
         wanted = {kind.numerator} | ({kind.denominator} if kind.denominator else set())
@@ -133,6 +150,8 @@ def combine_areas(
         labels = [area.label(names.get(position, "")) for position, area in enumerate(areas)]
         if isinstance(kind, Count):
             value, symbol, note = _sum(found, kind.measure, labels, len(areas))
+        elif isinstance(kind, WeightedRate):
+            value, symbol, note = _weighted(key[0], found, kind, areas, labels)
         else:
             value, symbol, note = _ratio(key[0], found, kind, areas, labels)
         sample = next(iter(next(iter(found.values())).values()))
@@ -206,16 +225,8 @@ def _ratio(
         symbols |= more_symbols
         denominator_name = kind.denominator
     elif kind.population is not None:
-        denominators = []
-        for area, label in zip(areas, labels, strict=True):
-            estimate = None
-            for code in (area.old_la_code, area.new_la_code):
-                if code and estimate is None:
-                    estimate = kind.population.denominator_for(time_period, code)
-            if estimate is None:
-                reasons.append(f"{label} has no ONS population estimate for the year before {time_period}")
-            else:
-                denominators.append(estimate)
+        denominators, more = _children(time_period, kind.population, areas, labels)
+        reasons += more
         denominator_name = "children aged 0-17 (ONS)"
     else:  # pragma: no cover - Rate.__post_init__ requires one of them
         raise ValueError("A Rate needs a denominator measure or a population")
@@ -236,9 +247,48 @@ def _ratio(
     return value, None, note
 
 
+def _children(time_period: str, population: Population, areas: list[Area], labels: list[str]):
+    estimates: list[Decimal] = []
+    reasons: list[str] = []
+    for area, label in zip(areas, labels, strict=True):
+        estimate = None
+        for code in (area.old_la_code, area.new_la_code):
+            if code and estimate is None:
+                estimate = population.denominator_for(time_period, code)
+        if estimate is None:
+            reasons.append(f"{label} has no ONS population estimate for the year before {time_period}")
+        else:
+            estimates.append(estimate)
+    return estimates, reasons
+
+
+def _weighted(
+    time_period: str, found: dict[int, dict[str, EesRecord]], kind: WeightedRate, areas: list[Area], labels: list[str]
+) -> tuple[Decimal | None, str | None, str]:
+    rates, reasons, symbols = _parts(found, kind.measure, labels, len(areas))
+    children, more = _children(time_period, kind.population, areas, labels)
+    reasons += more
+    if reasons:
+        return _no_figure(reasons, symbols)
+    total = sum(children, Decimal(0))
+    if total == 0:
+        return None, None, "No combined figure: the children aged 0-17 (ONS) add up to zero."
+    value = sum((rate * count for rate, count in zip(rates, children, strict=True)), Decimal(0)) / total
+    if kind.places is not None:
+        value = value.quantize(Decimal(1).scaleb(-kind.places), rounding=ROUND_HALF_UP)
+    parts = " + ".join(
+        f"{label} {rate} × {count:,.0f}" for label, rate, count in zip(labels, rates, children, strict=True)
+    )
+    note = (
+        f"{kind.measure} weighted by children aged 0-17 (ONS): ({parts}) / {total:,.0f} = {value}, from the "
+        "published rates (rounded as published), as no counts are published"
+    )
+    return value, None, note
+
+
 def cumbria_partnership(
     records: Iterable[EesRecord],
-    kind: Count | Rate,
+    kind: Count | Rate | WeightedRate,
     *,
     into_code: str = PARTNERSHIP_CODE,
     into_name: str = PARTNERSHIP_NAME,

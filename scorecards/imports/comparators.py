@@ -27,6 +27,7 @@ from scorecards.dfe.population import population_year
 from scorecards.dfe.records import COMBINED, LOCAL_AUTHORITY, NATIONAL, REGIONAL, EesRecord
 from scorecards.dfe.reorganisation import year_ending
 from scorecards.dfe.symbols import reason_for
+from scorecards.formatting import format_value
 from scorecards.imports.catalogue import ONS_CHILDREN, ensure_catalogue
 from scorecards.imports.outcome import DryRun, Outcome, Progress, no_progress
 from scorecards.models import (
@@ -363,6 +364,8 @@ def _insert(values: list[dict]) -> None:
 def _no_figure(symbol: str, note: str) -> str:
     if symbol:
         return f"no figure published: {reason_for(symbol)}"
+    if note.startswith(NOT_COMBINED):
+        return "no combined figure for the partnership: the parts' figures are published without their counts"
     return "no combined figure for the partnership: a part has no figure"
 
 
@@ -405,6 +408,8 @@ def _kind(measure: ComparatorMeasure, population) -> dfe.Count | dfe.Rate | None
             per=measure.per,
             places=measure.places,
         )
+    if measure.combine == combine.POPULATION_WEIGHTED and population:
+        return dfe.WeightedRate(measure.column, population=population, places=measure.places)
     return None
 
 
@@ -438,9 +443,9 @@ def _partnership_figures(
         if not parts:
             continue
         period = Period.for_financial_year(year)
-        if kind is None:
-            # A published rate without its counts: the partnership's figure is known only while one authority
-            # covered the whole area.
+        if kind is None or (isinstance(kind, dfe.WeightedRate) and len(parts) == 1):
+            # A published rate without its counts: while one authority covered the whole area its figure is the
+            # partnership's; after that the rates are weighted by children (above) or the page says why there is none.
             if len(parts) == 1:
                 own = next(
                     (
@@ -452,6 +457,8 @@ def _partnership_figures(
                 )
                 if own is not None:
                     figures.append((period, (own.value, own.symbol or "", f"{parts[0].name}'s published figure")))
+            else:
+                figures.append((period, (None, "", _not_combined(found, measure, parts, population, period))))
             continue
         combined = dfe.combine_areas(
             found,
@@ -463,6 +470,44 @@ def _partnership_figures(
         for record in combined:
             figures.append((period, (record.value, record.symbol or "", record.note)))
     return figures
+
+
+NOT_COMBINED = "No figure for the partnership's area: "
+
+
+def _not_combined(
+    found: list[EesRecord], measure: ComparatorMeasure, parts: list[Area], population, period: Period
+) -> str:
+    """Why the parts' figures for a year give no figure for the partnership's area, naming the parts' figures."""
+    figures: list[str] = []
+    missing: list[str] = []
+    for area in parts:
+        own = next(
+            (r for r in found if r.measure == measure.column and PartnershipSpans.as_dfe_area(area).matches(r)), None
+        )
+        if own is None or own.value is None:
+            missing.append(area.name)
+        else:
+            figures.append(f"{area.name} {format_value(own.value, measure.unit)}")
+    if missing:
+        names = " and ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
+        return f"{NOT_COMBINED}{names} {'has' if len(missing) == 1 else 'have'} no figure for {period.label}."
+    shown = ", ".join(figures)
+    by_population = (ComparatorMeasure.Combine.POPULATION_RATE, ComparatorMeasure.Combine.POPULATION_WEIGHTED)
+    if measure.combine in by_population and not population:
+        return (
+            f"{NOT_COMBINED}each authority's rate is published ({shown}), but combining them needs the ONS population "
+            "of children: import it, then this file again."
+        )
+    if measure.unit == "percent":
+        return (
+            f"{NOT_COMBINED}only each authority's percentage is published ({shown}), not the numbers behind it, so "
+            "they cannot be combined: an average would count a small authority as much as a large one."
+        )
+    return (
+        f"{NOT_COMBINED}only each authority's figure is published ({shown}), not the numbers behind it, so they "
+        "cannot be combined."
+    )
 
 
 def _computed_rates(
@@ -554,7 +599,8 @@ def _save(records, matched, outcome, file_name, release_year, *, apply, run, act
             areas = Areas()
             areas.ensure(records)
             spans = PartnershipSpans()
-            population = DbPopulation() if any(m.combine == m.Combine.POPULATION_RATE for m, _ in matched) else None
+            by_population = (ComparatorMeasure.Combine.POPULATION_RATE, ComparatorMeasure.Combine.POPULATION_WEIGHTED)
+            population = DbPopulation() if any(m.combine in by_population for m, _ in matched) else None
             writer = ValueWriter(
                 outcome=outcome, source_file=file_name, release_year=release_year, run=run, actor=actor
             )
@@ -648,11 +694,17 @@ def _lait_measures(infos: dict) -> dict[str, ComparatorMeasure]:
     """A comparator measure for each LAIT measure, with LAIT's polarity and unit."""
     existing = {m.column: m for m in ComparatorMeasure.objects.filter(source_kind=ComparatorMeasure.SourceKind.LAIT)}
     for code, info in infos.items():
+        unit = LAIT_UNITS.get(info.unit, "count")
         fields = {
             "name": info.name[:300],
-            "unit": LAIT_UNITS.get(info.unit, "count"),
+            "unit": unit,
             "polarity": info.polarity if info.polarity in ("higher", "lower", "none") else "none",
             "description": info.description,
+            # LAIT publishes rates and percentages without their counts. A rate per 10,000 children can still be
+            # combined for a reorganised area, weighted by each authority's children; a percentage cannot.
+            "combine": ComparatorMeasure.Combine.POPULATION_WEIGHTED
+            if unit == "rate_per_10000"
+            else ComparatorMeasure.Combine.NONE,
         }
         measure = existing.get(code)
         if measure is None:
@@ -661,7 +713,6 @@ def _lait_measures(infos: dict) -> dict[str, ComparatorMeasure]:
                 source_kind=ComparatorMeasure.SourceKind.LAIT,
                 column=code,
                 file_pattern="lait",
-                combine=ComparatorMeasure.Combine.NONE,
                 **fields,
             )
         elif any(getattr(measure, name) != value for name, value in fields.items()):

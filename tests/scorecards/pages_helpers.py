@@ -230,3 +230,27 @@ def empty_scorecard(*, slug: str = "main", owner_group=None, frequency: str = MO
     return Scorecard.objects.create(
         name="Main scorecard", slug=slug, is_main=True, owner_group=owner_group, frequency=frequency
     )
+
+
+def published_figure(indicator: Indicator, year: Period, value, *, others: dict | None = None) -> ComparatorMeasure:
+    """Our published figure for `year` through a measure mapped to the indicator (as both our figure and its
+    comparators), with England's and the neighbours' when `others` names them ({"england": 60, "neighbours": [...]})."""
+    areas = comparator_areas()
+    measure = ComparatorMeasure.objects.create(
+        code=f"published-{indicator.code.lower()}",
+        name=f"Published {indicator.name}",
+        column=f"col_{indicator.code.lower()}",
+        unit=indicator.unit,
+        polarity=indicator.polarity,
+    )
+    IndicatorMapping.objects.create(indicator=indicator, measure=measure)
+    figures = [(areas["ours"], value)]
+    others = others or {}
+    if "england" in others:
+        figures.append((areas["england"], others["england"]))
+    figures += list(zip(areas["neighbours"], others.get("neighbours", []), strict=False))
+    for area, figure in figures:
+        ComparatorValue.objects.create(
+            measure=measure, area=area, period_key=year.key, value=None if figure is None else Decimal(str(figure))
+        )
+    return measure

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import html
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +17,7 @@ from scorecards import judgements
 from scorecards.demo import ScorecardDemo
 from scorecards.models import Area, Commentary, ComparatorValue, Indicator, IndicatorValue, Scorecard, Target
 from scorecards.periods import MONTHLY, Period
+from scorecards.reports import scorecard_context
 from scorecards.selectors import scorecard_data
 from scorecards.services import commentary_save, indicator_values_save, reminders_send
 
@@ -123,6 +126,48 @@ def test_the_scorecard_names_the_release_of_every_comparator_shown(demo, client)
         "Children in need, reporting year 2025, Open Government Licence v3.0."
     ) in text
     assert "Local Authority Interactive Tool (LAIT), figures to 2025, Open Government Licence v3.0" in text
+
+
+def test_the_main_scorecard_ranks_us_among_our_neighbours_from_the_published_figures(demo, client):
+    client.force_login(Person.objects.get(username="business"))
+    page = client.get(reverse("scorecards:scorecard-detail", args=["main"]), {"period": "2026-10"})
+    text = html.unescape(" ".join(page.content.decode().split()))
+    rows = {row.code: row for row in scorecard_data(demo, period_key="2026-10").indicators}
+    # Re-referrals: our 20.8% for 2024-25 among the ten statistical neighbours, all with a figure.
+    assert rows["CSC04"].ours.value == Decimal("20.8") and rows["CSC04"].sn_rank == (7, 11)
+    assert rows["CSC10"].sn_rank == (6, 11)
+    assert "7th of 11" in text and "6th of 11" in text
+    # The demo holds the partnership's authorities and its neighbours only: no quartile in England from them.
+    assert "No quartile: figures for 2024-25 are held for only 12 of England's 153 authorities" in text
+    assert "No comparison" not in text and "ours is no" not in text
+
+
+def test_lait_rates_are_combined_for_the_partnership_and_its_percentages_say_why_not(demo, client):
+    rows = {row.code: row for row in scorecard_data(demo, period_key="2026-10").indicators}
+    # Section 47 enquiries per 10,000: Cumberland's and Westmorland and Furness's rates weighed by their children.
+    assert rows["CSC07"].published.value == Decimal("186.5") and rows["CSC07"].published.period.key == "FY2024-25"
+    assert rows["CSC06"].ours.value is None
+    client.force_login(Person.objects.get(username="business"))
+    page = client.get(reverse("scorecards:scorecard-detail", args=["main"]), {"period": "2026-10"})
+    text = html.unescape(" ".join(page.content.decode().split()))
+    assert (
+        "There is no published figure of ours for 2024-25, so no comparison is made. No figure for the partnership's "
+        "area: only each authority's percentage is published (Cumberland 79.6%, Westmorland and Furness 77.1%)"
+    ) in text
+    assert "Not ranked: there is no published figure of ours for 2024-25" in text
+
+
+def test_the_demo_warns_where_its_local_figures_stray_from_the_published_ones(demo, client):
+    client.force_login(Person.objects.get(username="business"))
+    text = html.unescape(" ".join(client.get(reverse("scorecards:indicator-detail", args=["CSC10"])).text.split()))
+    # Loaded on 27 November 2026, the demo's months for 2024-25 make 22.7%; DfE published 26.4%.
+    assert "Our local figures make 22.7% for 2024-25, but our published figure for the same year is 26.4%" in text
+    warned = [
+        view.data.code
+        for view in scorecard_context(demo, Period.parse("2026-10"), {})["indicators"]
+        if view.divergence_warning
+    ]
+    assert warned == ["CSC10"]
 
 
 def test_a_second_load_changes_nothing(demo):

@@ -19,6 +19,7 @@ from scorecards.dfe import (
     ImportProblem,
     Percentage,
     Rate,
+    WeightedRate,
     combine_areas,
     cumbria_partnership,
     diff_releases,
@@ -32,6 +33,7 @@ from scorecards.dfe import (
     read_sn_2025,
     read_table,
 )
+from scorecards.dfe.authorities import authorities_in_england, says_nothing
 
 B1 = "b1_children_in_need_2013_to_2025.csv"
 C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
@@ -484,6 +486,63 @@ def test_combined_figure_is_none_when_a_part_is_suppressed_or_missing(tables):
     missing = one(combined, time_period="2025", population_type=ON_31_MARCH_2025)
     assert missing.value is None
     assert "943 has no `children_count` figure" in missing.note
+
+
+def test_a_lait_rate_is_combined_by_weighing_each_authoritys_rate_by_its_children(dfe_dir, population, lookup):
+    lait = read_lait(dfe_dir / LAIT, dfe_dir / LAIT_DICTIONARY, la_lookup=lookup)
+    looked_after = [record for record in lait.records if record.measure == "LAC"]
+
+    combined = cumbria_partnership(looked_after, WeightedRate("LAC", population=population))
+
+    after = one(combined, time_period="2024")
+    # (93 × 52,019 + 63 × 39,177) / 91,196: LAIT's whole-number rates, so 0.2 from the 79.9 the counts give.
+    assert after.value == Decimal("80.1")
+    assert after.note == (
+        "LAC weighted by children aged 0-17 (ONS): (Cumberland (942) 93 × 52,019 + Westmorland and Furness (943) "
+        "63 × 39,177) / 91,196 = 80.1, from the published rates (rounded as published), as no counts are published"
+    )
+    # Where a part has no figure ("-" before it existed) there is none, and the note says which.
+    assert one(combined, time_period="2021").value is not None  # Cumbria alone
+    cin = cumbria_partnership(
+        [record for record in lait.records if record.measure == "CIN"], WeightedRate("CIN", population=population)
+    )
+    assert one(cin, time_period="2025").value == Decimal("350.5")  # the EES figure from the counts, too
+
+
+def test_a_weighted_rate_has_no_figure_without_a_population_estimate(dfe_dir, lookup):
+    class NoPopulation:
+        def denominator_for(self, time_period, code):
+            return None
+
+    lait = read_lait(dfe_dir / LAIT, dfe_dir / LAIT_DICTIONARY, la_lookup=lookup)
+    combined = combine_areas(
+        [record for record in lait.records if record.measure == "LAC"],
+        [CUMBERLAND, WESTMORLAND_AND_FURNESS],
+        into_code="CW",
+        into_name="CW",
+        kind=WeightedRate("LAC", population=NoPopulation()),
+    )
+    found = one(combined, time_period="2025")
+    assert found.value is None
+    assert "Cumberland (942) has no ONS population estimate for the year before 2025" in found.note
+
+
+def test_englands_authorities_each_year_are_those_dfe_lists(tables):
+    # Every children in need file lists one row per authority and year: the count the quartile rule uses.
+    for name in (B1, C1, D3):
+        by_year: dict[str, set[str]] = {}
+        for record in tables[name].records:
+            if record.geographic_level == "Local authority":
+                by_year.setdefault(record.time_period, set()).add(record.old_la_code)
+        assert {year: len(codes) for year, codes in by_year.items()} == {
+            year: authorities_in_england(int(year) - 1) for year in by_year
+        }, name
+    assert authorities_in_england(2030) == 153  # a later year keeps the last count
+
+
+@pytest.mark.parametrize(("symbol", "nothing"), [("z", True), ("[z]", True), ("-", True), ("", True), ("c", False)])
+def test_a_not_applicable_row_says_nothing_about_an_authority_but_a_withheld_one_does(symbol, nothing):
+    assert says_nothing(symbol) is nothing
 
 
 def test_rate_needs_exactly_one_kind_of_denominator(population):

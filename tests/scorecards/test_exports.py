@@ -11,9 +11,16 @@ from openpyxl import load_workbook
 
 from scorecards.exports import scorecard_csv, scorecard_workbook
 from scorecards.models import ComparatorValue, Indicator
+from scorecards.periods import Period
 from scorecards.reports import scorecard_context
 from scorecards.services import commentary_save
-from tests.scorecards.pages_helpers import build_scorecard, last_month
+from tests.scorecards.pages_helpers import (
+    build_scorecard,
+    empty_scorecard,
+    last_month,
+    published_figure,
+    simple_indicator,
+)
 
 MONTH = last_month()
 
@@ -67,6 +74,44 @@ def test_the_past_year_sheet_has_a_row_per_indicator_and_month_with_counts(score
     first = [cell.value for cell in sheet[2]]
     assert first[0] == "IND001" and first[4] == MONTH.offset(-11).key
     assert isinstance(first[6], int) and isinstance(first[7], int)
+
+
+def test_the_rank_and_quartile_are_written_as_the_page_says_them(scorecard):
+    summary = workbook_for(scorecard)["Summary"]
+    header = [cell.value for cell in summary[1]]
+    rows = {row[0].value: row for row in summary.iter_rows(min_row=2)}
+    rank, quartile = header.index("Rank among statistical neighbours"), header.index("Quartile in England")
+    year = Period.for_financial_year(MONTH.year - 1).financial_year_label
+    assert rows["IND001"][rank].value == "5th of 10"
+    assert rows["IND001"][quartile].value == (
+        f"No quartile: figures for {year} are held for only 10 of England's 153 authorities"
+    )
+    text = scorecard_csv(scorecard_context(scorecard, MONTH, {}))
+    assert "5th of 10" in text and "No quartile: figures for" in text
+
+
+def test_a_comparator_our_figure_cannot_be_set_against_says_so(scorecard):
+    ComparatorValue.objects.filter(area__code="909").update(value=None, symbol="c")
+    sheet = workbook_for(scorecard)["Comparators"]
+    judged = {(row[0].value, row[3].value): row[6].value for row in sheet.iter_rows(min_row=2)}
+    assert judged[("IND001", "England")] == "Not compared"
+    assert judged[("IND001", "Ours (published)")] is None  # a blank cell beside our own figure
+
+
+def test_the_summary_says_where_our_local_and_published_figures_differ(partnership):
+    scorecard = empty_scorecard()
+    year = Period.for_financial_year(MONTH.year - 1)
+    indicator = simple_indicator(
+        "REF01", scorecard=scorecard, unit="count", polarity="none", values={m.key: 400 for m in year.months}
+    )
+    Indicator.objects.filter(pk=indicator.pk).update(aggregation=Indicator.Aggregation.FLOW)
+    published_figure(indicator, year, 4000)
+
+    rows = list(csv.reader(io.StringIO(scorecard_csv(scorecard_context(scorecard, MONTH, {})).lstrip("\ufeff"))))
+
+    column = rows[0].index("Local and published figures")
+    assert rows[1][column].startswith(f"Our local figure for {year.financial_year_label} is 4,800")
+    assert rows[1][column].endswith(f"Trust the published figure for {year.financial_year_label}.")
 
 
 def test_withheld_comparators_are_written_in_words(scorecard):

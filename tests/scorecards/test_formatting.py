@@ -7,8 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from scorecards import judgements
 from scorecards.formatting import (
     DFE_SYMBOLS,
+    comparison_gap,
+    difference_text,
+    divergence_texts,
+    divergence_tolerance_text,
     format_date,
     format_number,
     format_quartile,
@@ -20,7 +25,7 @@ from scorecards.formatting import (
     suppression_explanation,
     unit_heading,
 )
-from scorecards.judgements import Rank, Suppressed, rank
+from scorecards.judgements import Rank, Suppressed, divergence, rank
 from tests.dfe_files import DFE_DIR
 
 
@@ -297,6 +302,73 @@ def test_format_quartile(quartile, text):
 def test_format_quartile_refuses_what_is_not_a_quartile(quartile):
     with pytest.raises(ValueError):
         format_quartile(quartile)
+
+
+@pytest.mark.parametrize(
+    ("reason", "text"),
+    [
+        (judgements.NO_POLARITY, "Not ranked: neither higher nor lower is better for this indicator"),
+        (judgements.NO_OWN_FIGURE, "Not ranked: there is no published figure of ours for 2024-25"),
+        (judgements.OWN_FIGURE_WITHHELD, "Not ranked: our published figure for 2024-25 is withheld"),
+        (judgements.NO_NEIGHBOURS, "Not ranked: no statistical neighbours are set up"),
+        (judgements.NO_NEIGHBOUR_FIGURES, "Not ranked: none of our statistical neighbours has a figure for 2024-25"),
+    ],
+)
+def test_format_rank_says_why_there_is_no_rank(reason, text):
+    assert format_rank(None, reason, year="2024-25") == text
+
+
+def test_a_rank_is_shown_whatever_the_reason_field_holds():
+    assert format_rank(Rank(7, 11), "", year="2024-25") == "7th of 11"
+
+
+def test_format_quartile_says_how_few_of_englands_authorities_have_a_figure():
+    text = format_quartile(None, judgements.TOO_FEW_AUTHORITIES, year="2024-25", known=22, authorities=153)
+    assert text == "No quartile: figures for 2024-25 are held for only 22 of England's 153 authorities"
+    # Enough authorities known, but too few figures among them to band (all withheld): no count to quote.
+    assert format_quartile(None, judgements.TOO_FEW_AUTHORITIES, known=150, authorities=153) == (
+        "No quartile: too few of England's authorities have a figure"
+    )
+
+
+def test_an_unknown_reason_is_refused():
+    with pytest.raises(ValueError):
+        comparison_gap("because")
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "text"),
+    [
+        (Decimal("-3.6"), "percent", "3.6 percentage points"),
+        (Decimal("1"), "percent", "1.0 percentage point"),
+        (Decimal("37.5"), "rate_per_10000", "37.5 per 10,000 children"),
+        (Decimal("1228"), "count", "1,228"),
+        (Decimal("1"), "days", "1 day"),
+    ],
+)
+def test_a_difference_is_said_in_its_unit(amount, unit, text):
+    assert difference_text(amount, unit) == text
+
+
+def test_a_local_and_published_tolerance_says_what_it_is_measured_from():
+    assert divergence_tolerance_text(Decimal("10"), "relative", "percent") == "10% of the published figure"
+    assert divergence_tolerance_text(Decimal("12.5"), "relative", "count") == "12.5% of the published figure"
+    assert divergence_tolerance_text(Decimal("2"), "absolute", "percent") == "2.0 percentage points"
+
+
+def test_a_divergence_says_both_figures_the_difference_and_which_to_trust():
+    found = divergence(Decimal("22.8"), Decimal("26.4"), tolerance=10, tolerance_kind="relative", unit="percent")
+    short, warning = divergence_texts(found, year="2024-25", unit="percent", tolerance=Decimal(10), kind="relative")
+    assert short == (
+        "Our local figure for 2024-25 is 22.8%, our published figure 26.4%: 3.6 percentage points apart, more than "
+        "the tolerance (10% of the published figure). Trust the published figure for 2024-25."
+    )
+    assert warning == (
+        "Our local figures make 22.8% for 2024-25, but our published figure for the same year is 26.4%: a "
+        "difference of 3.6 percentage points (13.6% of the published figure), more than this indicator's tolerance "
+        "of 10% of the published figure. For 2024-25, trust the published figure: it is the validated statutory "
+        "return. The local figure is more recent and may still be revised; check how it is counted."
+    )
 
 
 @pytest.mark.parametrize(

@@ -124,11 +124,77 @@ def test_the_partnerships_figures_are_recomputed_from_its_authorities(imported):
     assert value_of("cin-rereferral-percent", "PARTNERSHIP", "FY2023-24").value == D("9.5")
     rate = value_of("cin-referral-rate", "PARTNERSHIP", "FY2023-24")
     assert rate.value is not None and "children aged 0-17" in rate.note
-    # LAIT gives rates without their counts: the partnership's figure is Cumbria's while Cumbria covered it.
-    assert value_of("lait-lac", "PARTNERSHIP", "FY2022-23").value is not None
-    assert not ComparatorValue.objects.filter(
-        measure__code="lait-lac", area__code="PARTNERSHIP", period_key="FY2023-24"
-    ).exists()
+    # LAIT gives rates without their counts: the partnership's figure is Cumbria's while Cumbria covered it...
+    assert value_of("lait-lac", "PARTNERSHIP", "FY2022-23").value == 82
+    assert value_of("lait-lac", "PARTNERSHIP", "FY2022-23").note == "Cumbria's published figure"
+
+
+def test_lait_rates_per_10000_are_combined_weighted_by_each_authoritys_children(imported):
+    # ...and from 2023-24 its two authorities' rates, each weighed by its children (ONS, mid-2023):
+    # (93 × 52,019 + 63 × 39,177) / 91,196 = 80.1. LAIT rounds these rates to whole numbers, so this is 0.2 from
+    # the 79.9 worked out from the counts in the EES file: within the half a unit the rounding allows.
+    combined = value_of("lait-lac", "PARTNERSHIP", "FY2023-24")
+    assert combined.value == D("80.1")
+    assert "93 × 52,019" in combined.note and "63 × 39,177" in combined.note and "/ 91,196" in combined.note
+    assert abs(combined.value - value_of("cla-rate", "PARTNERSHIP", "FY2023-24").value) <= D("0.5")
+    # Rates published to one place agree with the EES figure from the counts: children in need, 31 March 2025.
+    assert (
+        value_of("lait-cin", "PARTNERSHIP", "FY2024-25").value == value_of("cin-rate", "PARTNERSHIP", "FY2024-25").value
+    )
+    assert ComparatorMeasure.objects.get(code="lait-lac").combine == ComparatorMeasure.Combine.POPULATION_WEIGHTED
+
+
+def test_a_lait_percentage_without_its_counts_gives_no_figure_for_the_partnership_and_says_why(imported):
+    value = value_of("lait-rereferral", "PARTNERSHIP", "FY2023-24")
+    assert value.value is None and value.symbol == ""
+    assert value.note == (
+        "No figure for the partnership's area: only each authority's percentage is published (Cumberland 10.7%, "
+        "Westmorland and Furness 7.4%), not the numbers behind it, so they cannot be combined: an average would "
+        "count a small authority as much as a large one."
+    )
+    assert any("published without their counts" in reason for reason in imported["lait"].skipped_reasons)
+    # Where one of the authorities has no figure, that is the reason given.
+    none = value_of("lait-cpplans2yrsactive", "PARTNERSHIP", "FY2024-25")
+    assert none.note == (
+        "No figure for the partnership's area: Cumberland and Westmorland and Furness have no figure for 2024-25."
+    )
+
+
+def test_a_lait_rate_imported_before_the_ons_population_says_it_needs_it(db, dfe_dir):
+    setup_cumbria()
+    outcome = comparators.import_lait(
+        (dfe_dir / FILES["lait"]).read_bytes(),
+        (dfe_dir / FILES["lait_dictionary"]).read_bytes(),
+        file_name=FILES["lait"],
+        dictionary_name=FILES["lait_dictionary"],
+    )
+    assert outcome.ok
+    note = value_of("lait-lac", "PARTNERSHIP", "FY2024-25").note
+    assert "needs the ONS population of children: import it, then this file again" in note
+
+
+def test_with_every_real_file_a_quartile_is_given_from_englands_authorities_but_not_from_lait(imported):
+    scorecard = make_scorecard()
+    ees = make_indicator("REREF", scorecard=scorecard, unit="percent", polarity="lower")
+    lait = make_indicator("LAIT", scorecard=scorecard, unit="percent", polarity="lower")
+    IndicatorMapping.objects.create(indicator=ees, measure=ComparatorMeasure.objects.get(code="cin-rereferral-percent"))
+    IndicatorMapping.objects.create(indicator=lait, measure=ComparatorMeasure.objects.get(code="lait-prevregcpr"))
+    IndicatorMapping.objects.create(
+        indicator=lait,
+        measure=ComparatorMeasure.objects.get(code="cpp-subsequent-percent"),
+        role=IndicatorMapping.Role.PUBLISHED,
+    )
+
+    rows = {row.code: row for row in scorecard_data(scorecard, period_key="2025-06").indicators}
+
+    # The EES file lists every one of England's 153 authorities for 2024-25.
+    assert (rows["REREF"].quartile_known, rows["REREF"].quartile_authorities) == (153, 153)
+    assert rows["REREF"].england_quartile in (1, 2, 3, 4) and rows["REREF"].quartile_reason == ""
+    assert rows["REREF"].sn_rank.out_of == 11
+    # The LAIT extract has 22 authorities for 2024-25 (Cumbria's "-" that year says nothing about it).
+    assert rows["LAIT"].england_quartile is None
+    assert rows["LAIT"].quartile_reason == judgements.TOO_FEW_AUTHORITIES
+    assert (rows["LAIT"].quartile_known, rows["LAIT"].quartile_authorities) == (22, 153)
 
 
 def test_a_second_import_of_every_file_changes_nothing(imported, dfe_dir):

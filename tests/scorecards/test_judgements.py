@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from scorecards import judgements
 from scorecards.judgements import (
     InvalidValue,
     Rank,
@@ -14,17 +15,21 @@ from scorecards.judgements import (
     clean_value,
     compare,
     comparison_rule_text,
+    covers_england,
     direction,
     direction_label,
+    divergence,
     is_missing,
     percentage,
     polarity_from_lait,
     polarity_text,
     quartile,
+    quartile_reason,
     quartile_thresholds,
     rag,
     rag_label,
     rank,
+    rank_reason,
     rate_per,
     round_for_display,
     to_decimal,
@@ -494,7 +499,8 @@ def test_every_polarity_in_the_real_lait_dictionary_is_understood():
         (20, [20, 30, 10], "higher", (2, 4)),
         (20, [20, 20, 10], "higher", (1, 4)),
         (30, [None, C, Suppressed("<5"), 20], "higher", (1, 2)),  # missing neighbours are not counted
-        (30, [], "higher", (1, 1)),
+        (30, [], "higher", None),  # no neighbours: nothing to rank among, not "1st of 1"
+        (30, [None, C], "higher", None),  # no neighbour has a figure
         (0, [1, 2], "lower", (1, 3)),
         (None, [10, 20], "higher", None),
         (C, [10, 20], "higher", None),
@@ -525,6 +531,25 @@ def test_rank_with_a_unit_treats_figures_shown_alike_as_tied():
 def test_rank_refuses_an_unknown_polarity():
     with pytest.raises(ValueError):
         rank(None, [], polarity="best")
+    with pytest.raises(ValueError):
+        rank_reason(None, [], polarity="best")
+
+
+@pytest.mark.parametrize(
+    ("value", "others", "polarity", "reason"),
+    [
+        (30, [10, 20], "higher", ""),
+        (30, [10, 20], "none", judgements.NO_POLARITY),
+        (None, [10, 20], "higher", judgements.NO_OWN_FIGURE),
+        (C, [10, 20], "higher", judgements.OWN_FIGURE_WITHHELD),
+        (30, [], "higher", judgements.NO_NEIGHBOURS),
+        (30, [None, C, X], "lower", judgements.NO_NEIGHBOUR_FIGURES),
+        (None, [], "none", judgements.NO_POLARITY),  # the first reason that applies
+    ],
+)
+def test_rank_reason_says_why_there_is_no_rank_and_nothing_when_there_is_one(value, others, polarity, reason):
+    assert rank_reason(value, others, polarity=polarity) == reason
+    assert (rank(value, others, polarity=polarity) is None) == bool(reason)
 
 
 # Quartile in England ---------------------------------------------------------------------------------------
@@ -547,8 +572,8 @@ EIGHT = list(range(1, 9))  # quartile edges 2.75, 4.5 and 6.25
     ],
 )
 def test_quartile_bands_by_the_25th_50th_and_75th_percentiles(value, lower_is_better, higher_is_better):
-    assert quartile(value, EIGHT, polarity="lower") == lower_is_better
-    assert quartile(value, EIGHT, polarity="higher") == higher_is_better
+    assert quartile(value, EIGHT, polarity="lower", authorities=8) == lower_is_better
+    assert quartile(value, EIGHT, polarity="higher", authorities=8) == higher_is_better
 
 
 def test_quartile_edges_are_the_linearly_interpolated_percentiles_lait_uses():
@@ -564,12 +589,12 @@ def test_quartile_edges_are_the_linearly_interpolated_percentiles_lait_uses():
     ("value", "all_values", "polarity", "expected"),
     [
         (1, [1, 2, 3], "lower", None),  # fewer than four authorities: no quartiles
-        (1, [1, 2, 3, None, C], "lower", None),
+        (1, [1, 2, 3, C], "lower", None),  # four known, but only three figures to band
         (1, [1, 2, 3, 4], "lower", 1),
         (2, [1, 2, 3, 4], "lower", 2),
         (3, [1, 2, 3, 4], "lower", 3),
         (4, [1, 2, 3, 4], "lower", 4),
-        (4, [1, 2, 3, 4, None, X], "higher", 1),
+        (4, [1, 2, 3, 4, X], "higher", 1),
         (None, EIGHT, "lower", None),
         (C, EIGHT, "higher", None),
         (5, EIGHT, "none", None),
@@ -579,12 +604,13 @@ def test_quartile_edges_are_the_linearly_interpolated_percentiles_lait_uses():
     ],
 )
 def test_quartile_edge_cases(value, all_values, polarity, expected):
-    assert quartile(value, all_values, polarity=polarity) == expected
+    # Every authority there is has a figure here, or one withheld.
+    assert quartile(value, all_values, polarity=polarity, authorities=len(all_values)) == expected
 
 
 def test_quartile_of_152_authorities_puts_about_a_quarter_in_each_band():
     values = list(range(152))
-    bands = [quartile(v, values, polarity="higher") for v in values]
+    bands = [quartile(v, values, polarity="higher", authorities=152) for v in values]
     assert [bands.count(band) for band in (1, 2, 3, 4)] == [38, 38, 38, 38]
     assert bands[-1] == 1 and bands[0] == 4
 
@@ -592,14 +618,100 @@ def test_quartile_of_152_authorities_puts_about_a_quarter_in_each_band():
 def test_quartile_with_a_unit_bands_the_figures_shown():
     values = [Decimal("10.04"), Decimal("20.0"), Decimal("30.0"), Decimal("40.0")]
     # As shown (10.0, 20.0, 30.0, 40.0) the first edge is 17.5, and 17.54 shows as 17.5: on the edge, band 1.
-    assert quartile(Decimal("17.54"), values, polarity="lower", unit="percent") == 1
+    assert quartile(Decimal("17.54"), values, polarity="lower", unit="percent", authorities=4) == 1
     # Unrounded, the first edge is 17.51 and 17.54 is above it.
-    assert quartile(Decimal("17.54"), values, polarity="lower") == 2
+    assert quartile(Decimal("17.54"), values, polarity="lower", authorities=4) == 2
 
 
 def test_quartile_refuses_an_unknown_polarity():
     with pytest.raises(ValueError):
-        quartile(1, EIGHT, polarity="upper")
+        quartile(1, EIGHT, polarity="upper", authorities=8)
+    with pytest.raises(ValueError):
+        quartile_reason(1, EIGHT, polarity="upper", authorities=8)
+
+
+def test_no_quartile_from_the_21_authorities_of_a_lait_extract():
+    extract = list(range(21))
+    assert quartile(10, extract, polarity="higher", authorities=153) is None
+    assert quartile_reason(10, extract, polarity="higher", authorities=153) == judgements.TOO_FEW_AUTHORITIES
+
+
+@pytest.mark.parametrize(("known", "banded"), [(153, True), (138, True), (137, False), (21, False), (0, False)])
+def test_a_quartile_needs_figures_for_nine_in_ten_of_englands_authorities(known, banded):
+    # 90% of 153 is 137.7: 138 authorities are enough, 137 are not.
+    values = list(range(known))
+    assert covers_england(known, 153) is banded
+    assert (quartile(50, values, polarity="lower", authorities=153) is not None) is banded
+
+
+def test_a_withheld_figure_counts_as_known_when_deciding_whether_england_is_covered():
+    withheld = [*range(130), *[C] * 10]  # 140 of 153 known, 130 of them with a figure
+    missing = [*range(130), *[None] * 10]  # 130 of 153 known
+    assert judgements.known_authorities(withheld) == 140
+    assert quartile(50, withheld, polarity="lower", authorities=153) is not None
+    assert quartile(50, missing, polarity="lower", authorities=153) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "polarity", "reason"),
+    [
+        (5, "lower", ""),
+        (5, "none", judgements.NO_POLARITY),
+        (None, "lower", judgements.NO_OWN_FIGURE),
+        (C, "lower", judgements.OWN_FIGURE_WITHHELD),
+    ],
+)
+def test_quartile_reason_says_why_there_is_no_quartile(value, polarity, reason):
+    assert quartile_reason(value, EIGHT, polarity=polarity, authorities=8) == reason
+    assert (quartile(value, EIGHT, polarity=polarity, authorities=8) is None) == bool(reason)
+
+
+def test_a_quartile_with_no_authorities_in_england_is_refused_rather_than_divided_by_zero():
+    assert not covers_england(0, 0)
+    assert quartile(1, EIGHT, polarity="lower", authorities=0) is None
+
+
+# Our local figure against our published one ----------------------------------------------------------------
+
+
+def test_a_relative_tolerance_is_a_percentage_of_the_published_figure():
+    found = divergence(
+        Decimal("149.0"), Decimal("186.5"), tolerance=10, tolerance_kind="relative", unit="rate_per_10000"
+    )
+    assert found.difference == Decimal("-37.5")
+    assert found.percent.quantize(Decimal("0.1")) == Decimal("20.1")
+    assert found.beyond
+    assert not divergence(180, Decimal("186.5"), tolerance=10, tolerance_kind="relative").beyond
+
+
+def test_an_absolute_tolerance_is_in_the_indicators_unit_and_only_more_than_it_is_beyond():
+    assert divergence(Decimal("22.8"), Decimal("26.4"), tolerance=3, tolerance_kind="absolute", unit="percent").beyond
+    exactly = divergence(Decimal("23.4"), Decimal("26.4"), tolerance=3, tolerance_kind="absolute", unit="percent")
+    assert exactly.difference == Decimal("-3.0") and not exactly.beyond
+
+
+def test_a_divergence_is_judged_at_the_precision_shown():
+    # 20.04% and 20.0% are both shown as 20.0%: no difference.
+    found = divergence(Decimal("20.04"), Decimal("20.0"), tolerance=0, tolerance_kind="absolute", unit="percent")
+    assert found.difference == 0 and not found.beyond
+
+
+def test_against_a_published_zero_any_difference_is_beyond_a_relative_tolerance():
+    assert divergence(1, 0, tolerance=10, tolerance_kind="relative").beyond
+    assert divergence(1, 0, tolerance=10, tolerance_kind="relative").percent is None
+    assert not divergence(0, 0, tolerance=10, tolerance_kind="relative").beyond
+
+
+@pytest.mark.parametrize(("local", "published"), [(None, 5), (5, None), (C, 5), (5, C)])
+def test_no_divergence_without_both_figures(local, published):
+    assert divergence(local, published, tolerance=10) is None
+
+
+def test_divergence_refuses_an_unknown_kind_or_a_negative_tolerance():
+    with pytest.raises(ValueError):
+        divergence(1, 2, tolerance=10, tolerance_kind="percent")
+    with pytest.raises(ValueError):
+        divergence(1, 2, tolerance=-1)
 
 
 # Rates and percentages -------------------------------------------------------------------------------------

@@ -224,8 +224,122 @@ def test_scorecard_data_gives_the_published_figure_beside_england_region_and_nei
     assert row.region.value == D(62)
     assert [point.area_name for point in row.neighbours][:2] == ["Neighbour 1", "Neighbour 2"]
     assert row.sn_average.value == D("54.5")
-    assert row.sn_rank.position == 1
-    assert row.england_quartile == 1
+    assert row.ours.value == D(70) and row.ours.period.key == "FY2023-24"
+    assert row.sn_rank == (1, 11)
+    # Cumbria and its ten neighbours are 11 of England's 153 authorities: no quartile from them.
+    assert row.england_quartile is None
+    assert row.quartile_reason == judgements.TOO_FEW_AUTHORITIES
+    assert (row.quartile_known, row.quartile_authorities) == (11, 153)
+
+
+def _england(measure: ComparatorMeasure, count: int, *, year_key: str = "FY2023-24") -> None:
+    """`count` more English authorities with a figure each (60, 61, ...) for the measure."""
+    areas = Area.objects.bulk_create(
+        Area(code=f"{100 + number}", name=f"Authority {number}", level=Area.Level.LA) for number in range(count)
+    )
+    values = []
+    for number, area in enumerate(areas):
+        value = ComparatorValue(measure=measure, area=area, period_key=year_key, value=D(60 + number))
+        value.fill_period_dates()
+        values.append(value)
+    ComparatorValue.objects.bulk_create(values)
+
+
+def test_a_quartile_is_given_when_the_figures_cover_nearly_all_of_englands_authorities(db):
+    scorecard = make_scorecard()
+    indicator = make_indicator("A1", scorecard=scorecard)
+    make_comparators([indicator])
+    _england(ComparatorMeasure.objects.get(), 127)  # with Cumbria and its neighbours, 138 of 153: just enough
+
+    row = scorecard_data(scorecard, period_key="2025-06").indicators[0]
+
+    assert (row.quartile_known, row.quartile_authorities) == (138, 153)
+    assert row.england_quartile == 4 and row.quartile_reason == ""  # 70 is in the lowest quarter: D
+
+
+def test_a_withheld_figure_counts_towards_england_but_a_not_applicable_one_does_not(db):
+    scorecard = make_scorecard()
+    indicator = make_indicator("A1", scorecard=scorecard)
+    make_comparators([indicator])
+    measure = ComparatorMeasure.objects.get()
+    _england(measure, 126)  # 137 of 153 with a figure: one short
+    gone = Area.objects.create(code="999", name="Abolished", level=Area.Level.LA)
+    ComparatorValue.objects.create(measure=measure, area=gone, period_key="FY2023-24", symbol="z")
+    assert scorecard_data(scorecard, period_key="2025-06").indicators[0].england_quartile is None
+
+    withheld = Area.objects.create(code="998", name="Small", level=Area.Level.LA)
+    ComparatorValue.objects.create(measure=measure, area=withheld, period_key="FY2023-24", symbol="c")
+
+    row = scorecard_data(scorecard, period_key="2025-06").indicators[0]
+    assert row.quartile_known == 138 and row.england_quartile is not None
+
+
+def test_no_rank_or_quartile_while_our_own_published_figure_is_withheld(db):
+    scorecard = make_scorecard()
+    indicator = make_indicator("A1", scorecard=scorecard)
+    areas = make_comparators([indicator])
+    ComparatorValue.objects.filter(area=areas["partnership"], period_key="FY2023-24").update(value=None, symbol="c")
+
+    row = scorecard_data(scorecard, period_key="2025-06").indicators[0]
+
+    assert row.sn_rank is None and row.sn_rank_reason == judgements.OWN_FIGURE_WITHHELD
+    assert row.england_quartile is None and row.quartile_reason == judgements.OWN_FIGURE_WITHHELD
+
+
+def test_a_measure_mapped_for_comparators_only_does_not_stand_for_our_figure(db):
+    scorecard = make_scorecard()
+    indicator = make_indicator("A1", scorecard=scorecard)
+    make_comparators([indicator])
+    IndicatorMapping.objects.update(role=IndicatorMapping.Role.COMPARATORS)
+
+    row = scorecard_data(scorecard, period_key="2025-06").indicators[0]
+
+    assert row.england.value == D(60) and row.published is None and row.ours is None
+    assert row.sn_rank is None and row.sn_rank_reason == judgements.NO_OWN_FIGURE
+
+
+def test_the_rank_counts_only_the_neighbours_with_a_figure(db):
+    scorecard = make_scorecard()
+    indicator = make_indicator("A1", scorecard=scorecard, polarity=judgements.LOWER)
+    areas = make_comparators([indicator])
+    # Neighbours 1 to 3 (50, 51, 52) withheld or missing: seven neighbours with a figure, all below our 70.
+    ComparatorValue.objects.filter(area__in=areas["neighbours"][:2]).update(value=None, symbol="c")
+    ComparatorValue.objects.filter(area=areas["neighbours"][2]).delete()
+
+    row = scorecard_data(scorecard, period_key="2025-06").indicators[0]
+    assert row.sn_rank == (8, 8)
+
+    ComparatorValue.objects.filter(area__in=areas["neighbours"]).update(value=None, symbol="c")
+    row = scorecard_data(scorecard, period_key="2025-06").indicators[0]
+    assert row.sn_rank is None and row.sn_rank_reason == judgements.NO_NEIGHBOUR_FIGURES
+
+
+def test_our_local_figures_are_worked_out_for_the_year_of_our_published_figure(db):
+    scorecard = make_scorecard()
+    flow = make_indicator(
+        "F1", scorecard=scorecard, unit=judgements.COUNT, polarity="none", aggregation=Indicator.Aggregation.FLOW
+    )
+    quarterly = make_indicator(
+        "Q1", scorecard=scorecard, unit=judgements.COUNT, polarity="none", frequency="quarterly", order=1
+    )
+    make_comparators([flow, quarterly])
+    add_values(flow, dict.fromkeys(monthly_keys("2024-03", 12), 10))  # April 2023 to March 2024
+    add_values(quarterly, {"FY2023-24-Q3": 40, "FY2023-24-Q4": 45})  # a snapshot: the year's last quarter
+
+    rows = {row.code: row for row in scorecard_data(scorecard, period_key="2025-06").indicators}
+
+    assert rows["F1"].published.period.key == "FY2023-24"
+    assert rows["F1"].local_for_published.value == 120
+    assert rows["Q1"].local_for_published.value == 45
+
+
+def test_a_year_with_a_month_missing_has_no_local_figure_to_set_beside_the_published_one(db):
+    scorecard = make_scorecard()
+    flow = make_indicator("F1", scorecard=scorecard, unit=judgements.COUNT, aggregation=Indicator.Aggregation.FLOW)
+    make_comparators([flow])
+    add_values(flow, dict.fromkeys(monthly_keys("2024-03", 11), 10))
+
+    assert scorecard_data(scorecard, period_key="2025-06").indicators[0].local_for_published is None
 
 
 def test_scorecard_data_gives_the_periods_commentary_and_challenges(partnership):

@@ -22,7 +22,13 @@ from scorecards.periods import MONTHLY, Period
 from scorecards.registry import _needing_my_figures, _red_this_period, _scorecard_exceptions, _scorecard_summary
 from scorecards.reports import DETAILS_PER_PAGE, indicator_context, paginate_details, present, scorecard_context
 from scorecards.snapshots import freeze, scorecard_figures, thaw
-from tests.scorecards.pages_helpers import build_scorecard, empty_scorecard, last_month, simple_indicator
+from tests.scorecards.pages_helpers import (
+    build_scorecard,
+    empty_scorecard,
+    last_month,
+    published_figure,
+    simple_indicator,
+)
 
 MONTH = last_month()
 
@@ -124,8 +130,10 @@ def test_comparators_are_judged_against_our_published_figure_for_the_same_year(p
     assert rows["Neighbours' average"][1] == "Similar"
     assert view.compared_with == f"our published figure for {year} (77.0%)"
     assert view.rank_text == "5th of 10"
-    assert view.quartile_text.startswith(("A", "B", "C", "D"))
+    # Ten authorities, not England's 153: no quartile, and the page says why.
+    assert view.quartile_text == f"No quartile: figures for {year} are held for only 10 of England's 153 authorities"
     assert "England 80.0% (ours is worse)" in view.comparators_text
+    assert "rank among statistical neighbours 5th of 10" in view.comparators_text
 
 
 def test_a_withheld_published_figure_is_said_in_words_and_explained(partnership):
@@ -134,7 +142,9 @@ def test_a_withheld_published_figure_is_said_in_words_and_explained(partnership)
     view = view_for(scorecard, "IND001")
     england = next(row for row in view.comparators if row.label == "England")
     assert england.value_text == "Not published (small number)"
-    assert england.judgement == "No comparison"
+    assert england.judgement == ""  # not compared: the reason is in the key below
+    assert "England Not published (small number);" in view.comparators_text
+    assert "(ours is" not in view.comparators_text.split(";")[1]
     assert any("confidentiality" in note for note in view.suppression_notes)
 
 
@@ -186,6 +196,116 @@ def test_frozen_figures_thaw_to_the_same_scorecard(partnership):
     again = render_to_string("scorecards/_scorecard_body.html", present(thaw(frozen), report_date=today))
     assert live == again
     assert "Recovering." in again
+
+
+def test_a_report_frozen_before_ranks_said_why_still_reads_as_it_did(partnership):
+    scorecard = build_scorecard(1, months=14)
+    frozen = json.loads(json.dumps(freeze(scorecard_figures(scorecard, MONTH, {}))))
+    # As the report was frozen before `ours`, the reasons and the local figure were kept, with the quartile the
+    # scorecard then gave from whatever authorities it held.
+    for row in frozen["data"]["indicators"]:
+        for name in (
+            "ours",
+            "sn_rank_reason",
+            "quartile_reason",
+            "quartile_known",
+            "quartile_authorities",
+            "local_for_published",
+            "divergence_tolerance",
+            "divergence_kind",
+        ):
+            del row[name]
+        row["england_quartile"] = 3
+
+    view = present(thaw(frozen))["indicators"][0]
+
+    assert view.rank_text == "5th of 10"
+    assert view.quartile_text == "C"
+    assert next(row for row in view.comparators if row.is_ours).value_text == "77.0%"
+    assert view.compared_with.endswith("(77.0%)")
+    assert view.divergence_warning == ""
+    render_to_string("scorecards/_scorecard_body.html", present(thaw(frozen)))
+
+
+def _referrals(partnership, *, local: int, published: int, tolerance=None, kind="relative"):
+    """A monthly count added up over the year, with every month of the last published year and its figure."""
+    scorecard = empty_scorecard(owner_group=partnership.business)
+    year = Period.for_financial_year(MONTH.year - 1)
+    months = {month.key: local / 12 for month in year.months} | {MONTH.key: local / 12}
+    indicator = simple_indicator("REF01", scorecard=scorecard, unit="count", polarity="none", values=months)
+    indicator.aggregation = Indicator.Aggregation.FLOW
+    if tolerance is not None:
+        indicator.divergence_tolerance, indicator.divergence_kind = Decimal(tolerance), kind
+    indicator.save()
+    published_figure(indicator, year, published)
+    return scorecard, indicator, year
+
+
+def test_the_scorecard_warns_when_our_local_figure_for_the_year_is_beyond_the_tolerance(partnership):
+    scorecard, _, year = _referrals(partnership, local=4800, published=4000)
+    label = year.financial_year_label
+
+    context = scorecard_context(scorecard, MONTH, {})
+    view = context["indicators"][0]
+
+    assert view.divergence_short == (
+        f"Our local figure for {label} is 4,800, our published figure 4,000: 800 apart, more than the tolerance "
+        f"(10% of the published figure). Trust the published figure for {label}."
+    )
+    assert f"For {label}, trust the published figure: it is the validated statutory return." in view.divergence_warning
+    assert "a difference of 800 (20.0% of the published figure)" in view.divergence_warning
+    body = " ".join(render_to_string("scorecards/_scorecard_body.html", context).split())
+    assert "Local and published differ" in body  # the summary row's marker
+    assert f"Our local figures make 4,800 for {label}, but our published figure for the same year is 4,000" in body
+
+
+def test_within_the_indicators_tolerance_there_is_no_warning(partnership):
+    scorecard, _, _ = _referrals(partnership, local=4800, published=4000, tolerance=25)
+    view = scorecard_context(scorecard, MONTH, {})["indicators"][0]
+    assert view.divergence_short == view.divergence_warning == ""
+
+
+def test_an_absolute_tolerance_is_in_the_indicators_unit(partnership):
+    # The same 800 apart, against 500 in the indicator's unit: beyond it.
+    scorecard, _, _ = _referrals(partnership, local=4800, published=4000, tolerance=500, kind="absolute")
+    view = scorecard_context(scorecard, MONTH, {})["indicators"][0]
+    assert "more than the tolerance (500)" in view.divergence_short
+
+
+def test_the_indicator_page_warns_for_each_year_beyond_the_tolerance_and_says_which_to_trust(partnership):
+    _, indicator, year = _referrals(partnership, local=4800, published=4000)
+
+    context = indicator_context(indicator)
+
+    row = next(row for row in context["published_rows"] if row["period"] == year)
+    assert (row["local_text"], row["published_text"]) == ("4,800", "4,000")
+    assert row["difference"] == "+800 (more than the tolerance)"
+    assert [found["period"] for found in context["divergences"]] == [year]
+    assert "trust the published figure: it is the validated statutory return" in context["divergences"][0]["warning"]
+    assert context["divergence_text"] == (
+        "Warn when our local figure for a year is more than 10% of the published figure from our published figure "
+        "for it"
+    )
+
+
+def test_our_figure_is_not_ranked_when_no_neighbour_has_a_figure_and_the_page_says_so(partnership):
+    scorecard = empty_scorecard()
+    indicator = simple_indicator("TIME01", scorecard=scorecard, values={MONTH.key: 70})
+    year = Period.for_financial_year(MONTH.year - 1)
+    published_figure(indicator, year, 72, others={"england": 80, "neighbours": [None, None]})
+
+    view = view_for(scorecard, "TIME01")
+
+    label = year.financial_year_label
+    assert view.rank_text == f"Not ranked: none of our statistical neighbours has a figure for {label}"
+    assert view.rank_sentence == (
+        f"Not ranked among statistical neighbours: none of our statistical neighbours has a figure for {label}."
+    )
+    assert view.quartile_text == f"No quartile: figures for {label} are held for none of England's 153 authorities"
+    assert "England 80.0% (ours is worse)" in view.comparators_text
+    assert "not ranked among statistical neighbours (none of our statistical neighbours has a figure" in (
+        view.comparators_text
+    )
 
 
 def test_the_stamp_changes_when_a_figure_changes(red_indicator, partnership):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import subprocess
 from decimal import Decimal
 
@@ -15,7 +16,13 @@ from django.urls import reverse
 from scorecards.generation import report_generate
 from scorecards.models import Challenge, ChallengeResponse, Commentary, Indicator, IndicatorValue, Scorecard
 from scorecards.periods import QUARTERLY, Period
-from tests.scorecards.pages_helpers import build_scorecard, empty_scorecard, last_month, simple_indicator
+from tests.scorecards.pages_helpers import (
+    build_scorecard,
+    empty_scorecard,
+    last_month,
+    published_figure,
+    simple_indicator,
+)
 
 MONTH = last_month()
 
@@ -84,6 +91,16 @@ def test_a_withheld_figure_is_said_in_words(client_for, scorecard):
     text = client_for("business").get(detail_url(scorecard)).text
     # The last statistical neighbour's figure is withheld ("c"): its explanation is given below the figures.
     assert "Withheld to protect confidentiality" in text
+
+
+def test_the_rank_says_of_how_many_and_a_quartile_is_refused_from_too_few_authorities(client_for, scorecard):
+    text = html.unescape(" ".join(client_for("business").get(detail_url(scorecard)).text.split()))
+    year = Period.for_financial_year(MONTH.year - 1).financial_year_label
+    # IND001: ours 77.0% among nine neighbours with a figure (one withheld), four of them higher.
+    assert "5th of 10" in text
+    assert f"No quartile: figures for {year} are held for only 10 of England's 153 authorities" in text
+    assert "Not ranked: neither higher nor lower is better for this indicator" in text  # IND003, IND004
+    assert "No comparison" not in text and "ours is no" not in text
 
 
 def test_filters_narrow_the_indicators_and_say_so(client_for, scorecard):
@@ -284,6 +301,27 @@ def test_the_indicator_page_shows_its_definition_history_and_published_figures(c
     assert "Full history, newest first" in text
     assert "Published figures beside ours" in text
     assert "Who changed what" in text
+
+
+def test_the_indicator_page_warns_when_our_local_and_published_figures_differ(client_for, partnership):
+    scorecard = empty_scorecard(owner_group=partnership.business)
+    year = Period.for_financial_year(MONTH.year - 1)
+    indicator = simple_indicator(
+        "REF01", scorecard=scorecard, unit="count", polarity="none", values={m.key: 400 for m in year.months}
+    )
+    Indicator.objects.filter(pk=indicator.pk).update(aggregation=Indicator.Aggregation.FLOW)
+    published_figure(indicator, year, 4000)
+
+    text = html.unescape(" ".join(client_for("chair").get(indicator_url("REF01")).text.split()))
+
+    label = year.financial_year_label
+    assert (
+        f"Our local figures make 4,800 for {label}, but our published figure for the same year is 4,000: a "
+        "difference of 800 (20.0% of the published figure), more than this indicator's tolerance of 10% of the "
+        f"published figure. For {label}, trust the published figure: it is the validated statutory return."
+    ) in text
+    assert "+800 (more than the tolerance)" in text
+    assert "Warn when our local figure for a year is more than 10% of the published figure" in text
 
 
 def test_an_unknown_indicator_is_not_found(client_for, scorecard):
