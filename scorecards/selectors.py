@@ -802,6 +802,26 @@ def _chart_periods(row: IndicatorData) -> list[Period]:
     return [point.period for point in row.recent]
 
 
+def targets_by_year(ids, years) -> dict[tuple[int, int], Decimal]:
+    """Each indicator's target for each financial year asked for, by (indicator id, year): one query."""
+    return {
+        (indicator_id, year): value
+        for indicator_id, year, value in Target.objects.filter(
+            indicator_id__in=ids, financial_year__in=years
+        ).values_list("indicator_id", "financial_year", "value")
+    }
+
+
+def milestones_by_period(ids, keys) -> dict[tuple[int, str], Decimal]:
+    """Each indicator's milestone for each period asked for, by (indicator id, period key): one query."""
+    return {
+        (indicator_id, key): value
+        for indicator_id, key, value in Milestone.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list(
+            "indicator_id", "period_key", "value"
+        )
+    }
+
+
 def period_targets(rows: list[IndicatorData]) -> dict[str, dict[str, Decimal]]:
     """The target each charted period is judged against: its milestone where it has one, else its year's
     target. Two queries whatever the number of indicators."""
@@ -810,18 +830,8 @@ def period_targets(rows: list[IndicatorData]) -> dict[str, dict[str, Decimal]]:
     ids = [row.pk for row in rows]
     years = {period.year for row in rows for period in _chart_periods(row)}
     keys = {period.key for row in rows for period in _chart_periods(row)}
-    targets = {
-        (indicator_id, year): value
-        for indicator_id, year, value in Target.objects.filter(
-            indicator_id__in=ids, financial_year__in=years
-        ).values_list("indicator_id", "financial_year", "value")
-    }
-    milestones = {
-        (indicator_id, key): value
-        for indicator_id, key, value in Milestone.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list(
-            "indicator_id", "period_key", "value"
-        )
-    }
+    targets = targets_by_year(ids, years)
+    milestones = milestones_by_period(ids, keys)
     found: dict[str, dict[str, Decimal]] = {}
     for row in rows:
         per_period = {}

@@ -22,7 +22,7 @@ from cscp import limits
 from cscp.audit import record_event
 from cscp.models import Group, Person
 from cscp.notifications import notify
-from scorecards import judgements, ranges
+from scorecards import judgements, ranges, selectors
 from scorecards.models import (
     Area,
     Challenge,
@@ -312,18 +312,8 @@ def indicator_values_check(
     needing = [(index, row) for index, row in checked.items() if row.changes_figure and not row.clean.commentary]
     if needing:
         years = {row.period.year for _, row in needing}
-        targets = {
-            (indicator_id, year): value
-            for indicator_id, year, value in Target.objects.filter(
-                indicator_id__in=ids, financial_year__in=years
-            ).values_list("indicator_id", "financial_year", "value")
-        }
-        milestones = {
-            (indicator_id, key): value
-            for indicator_id, key, value in Milestone.objects.filter(
-                indicator_id__in=ids, period_key__in=keys
-            ).values_list("indicator_id", "period_key", "value")
-        }
+        targets = selectors.targets_by_year(ids, years)
+        milestones = selectors.milestones_by_period(ids, keys)
         commented = set(
             Commentary.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list(
                 "indicator_id", "period_key"
@@ -783,18 +773,8 @@ def reminders_send(*, today) -> dict[str, int]:
     commented = set(
         Commentary.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list("indicator_id", "period_key")
     )
-    targets = {
-        (indicator_id, year): value
-        for indicator_id, year, value in Target.objects.filter(
-            indicator_id__in=ids, financial_year__in={period.year for period in periods.values()}
-        ).values_list("indicator_id", "financial_year", "value")
-    }
-    milestones = {
-        (indicator_id, key): value
-        for indicator_id, key, value in Milestone.objects.filter(indicator_id__in=ids, period_key__in=keys).values_list(
-            "indicator_id", "period_key", "value"
-        )
-    }
+    targets = selectors.targets_by_year(ids, {period.year for period in periods.values()})
+    milestones = selectors.milestones_by_period(ids, keys)
     sent = {"values_missing": 0, "commentary_missing": 0}
     for indicator in indicators:
         period = periods[indicator.pk]
